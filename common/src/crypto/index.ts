@@ -1,0 +1,5 @@
+export * from "./compare";
+export * from "./keys";
+export * from "./dx-key";
+export * from "./secret-box";
+export * from "./jwe";

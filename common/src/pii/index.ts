@@ -1,0 +1,3 @@
+export * from "./taxonomy";
+export * from "./normalize";
+export * from "./hash";
