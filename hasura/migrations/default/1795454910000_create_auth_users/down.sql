@@ -1,0 +1,2 @@
+drop table auth.users;
+drop schema auth;

@@ -1,0 +1,2 @@
+drop table public.webhook_intake;
+drop table public.data_processors;

@@ -1,0 +1,2 @@
+drop table public.privacy_preserving_links;
+drop table public.data_subjects;

@@ -1,0 +1,3 @@
+drop table public.retention_policies;
+drop table public.data_processing_activities;
+drop table public.purposes;
