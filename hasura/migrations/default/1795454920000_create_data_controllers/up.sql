@@ -10,10 +10,6 @@ create table public.data_controllers (
   dx_key_hash text not null,
   -- AES-256-GCM ciphertext of the controller's webhook secret (key from the environment).
   webhook_secret_encrypted text not null,
-  -- Per-controller key of the identifier HMAC (privacy-domain.md 12.2), encrypted
-  -- like the webhook secret; null when the key lives in an external secret store.
-  hash_key_encrypted text,
-  hash_key_version integer not null default 1,
   plan text not null default 'trial',
   trial_expires_at timestamptz,
   -- Feature switches, e.g. {"didGeneration": true, "consentCollection": true}.
@@ -24,7 +20,6 @@ create table public.data_controllers (
   constraint data_controllers_dx_key_hash_check check (dx_key_hash ~ '^[0-9a-f]{64}$'),
   constraint data_controllers_plan_check check (plan in ('trial', 'starter', 'business', 'enterprise')),
   constraint data_controllers_trial_check check (plan <> 'trial' or trial_expires_at is not null),
-  constraint data_controllers_hash_key_version_check check (hash_key_version > 0),
   constraint data_controllers_settings_check check (jsonb_typeof(settings) = 'object')
 );
 comment on table public.data_controllers is

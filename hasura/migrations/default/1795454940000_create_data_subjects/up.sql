@@ -35,7 +35,9 @@ create table public.privacy_preserving_links (
   data_subject_id uuid not null references public.data_subjects (id) on delete cascade,
   -- PII taxonomy type: email, phone, customer_id, ...
   identifier_type text not null,
-  -- HMAC-SHA-256 (per-controller key, type-prefixed input), hex.
+  -- HMAC-SHA-256 (per-controller key, type-prefixed input), hex. The key is derived
+  -- from a master key held outside the database (common/src/pii/hash.ts), so
+  -- no key material is stored here; key_version says which master key.
   identifier_hash text not null,
   key_version integer not null default 1,
   source_processor_id uuid references public.data_processors (id) on delete set null,
