@@ -4,3 +4,4 @@ export { errorHandler, notFoundHandler, routeLabel, toAppError } from "./errors"
 export type { ErrorHandlerOptions } from "./errors";
 export { healthRouter } from "./health";
 export type { HealthBody, HealthCheck, HealthOptions } from "./health";
+export { issuesFromZod, parseOrThrow } from "./validate";

@@ -17,8 +17,8 @@
 import express from "express";
 import type { Request, Response } from "express";
 import { z } from "zod";
-import { NotFoundError, ValidationError } from "../errors";
-import { errorHandler, healthRouter, notFoundHandler, requestId } from "../http";
+import { NotFoundError } from "../errors";
+import { errorHandler, healthRouter, notFoundHandler, parseOrThrow, requestId } from "../http";
 import type { Logger } from "../logger";
 import { createMetrics } from "../metrics";
 import type { CaughtMessage, MailAddress, MailStore } from "./store";
@@ -114,14 +114,7 @@ export function createMailWebApp(options: MailWebOptions): express.Express {
   app.get("/metrics", metrics.handler);
 
   app.get("/api/messages", (req: Request, res: Response) => {
-    const query = ListQuerySchema.safeParse(req.query);
-    if (!query.success) {
-      throw new ValidationError(
-        "Invalid query",
-        query.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-      );
-    }
-    const to = query.data.to;
+    const { to } = parseOrThrow(ListQuerySchema, req.query, "Invalid query");
     const all = store.list().reverse();
     const matching = to ? all.filter((m) => isAddressedTo(m, to)) : all;
     res.json({ total: matching.length, messages: matching.map(summarize) });

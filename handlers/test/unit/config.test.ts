@@ -1,0 +1,32 @@
+import { ConfigError } from "../../../common/src/config";
+import { loadConfig } from "../../src/config";
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig({ HASURA_GRAPHQL_ADMIN_SECRET: "admin", HANDLERS_WEBHOOK_SECRET: "0123456789abcdef" });
+    expect(config).toEqual({
+      HASURA_GRAPHQL_ENDPOINT: "http://localhost:8080/v1/graphql",
+      HASURA_GRAPHQL_ADMIN_SECRET: "admin",
+      LOG_LEVEL: "info",
+      HANDLERS_PORT: 3000,
+      HANDLERS_HOST: "127.0.0.1",
+      HANDLERS_WEBHOOK_SECRET: "0123456789abcdef",
+      SMTP_URL: "smtp://127.0.0.1:1025",
+      HANDLERS_BODY_LIMIT_BYTES: 5242880,
+      HANDLERS_SHUTDOWN_TIMEOUT_MS: 10000,
+    });
+  });
+
+  it("names every missing or invalid key without echoing values", () => {
+    let caught: unknown;
+    try {
+      loadConfig({ HANDLERS_WEBHOOK_SECRET: "short-secret", HANDLERS_PORT: "http", SMTP_URL: "not a url" });
+    } catch (err: unknown) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["HANDLERS_PORT", "HANDLERS_WEBHOOK_SECRET", "HASURA_GRAPHQL_ADMIN_SECRET", "SMTP_URL"]);
+    expect((caught as ConfigError).message).not.toContain("short-secret");
+  });
+});
