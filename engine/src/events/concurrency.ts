@@ -5,22 +5,27 @@
 
 export class Semaphore {
   private available: number;
-  private readonly waiters: (() => void)[] = [];
+  private readonly waiters: ((granted: boolean) => void)[] = [];
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`[engine/events] semaphore size must be a positive integer, got ${size}`);
     this.available = size;
   }
-  acquire(): Promise<void> {
+  /** Resolves true once a slot is taken, or false when `abortWaiting()` ends the wait. */
+  acquire(): Promise<boolean> {
     if (this.available > 0) {
       this.available -= 1;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     return new Promise((resolve) => this.waiters.push(resolve));
   }
   release(): void {
     const next = this.waiters.shift();
-    if (next) next();
+    if (next) next(true);
     else this.available += 1;
+  }
+  /** Ends every pending acquire() with false (shutdown). */
+  abortWaiting(): void {
+    for (const waiter of this.waiters.splice(0)) waiter(false);
   }
 }
 

@@ -36,8 +36,11 @@ export interface EventWorkerOptions {
   /** Defaults to a pooled client sized by settings.poolSize. */
   http?: WebhookHttpClient;
   serverVersion?: string;
-  /** Called after each claimed batch, before delivery starts (tests use it to stop a process at that point). */
-  onClaimed?: (ids: readonly string[]) => void;
+  /**
+   * Awaited after each non-empty claimed batch, before delivery starts (tests
+   * use it to kill a process between lock and delivery).
+   */
+  onClaimed?: (ids: readonly string[]) => void | Promise<void>;
 }
 
 interface Outcome {
@@ -83,7 +86,7 @@ export class EventWorker {
   private readonly http: WebhookHttpClient;
   private readonly ownsHttp: boolean;
   private readonly serverVersion: string;
-  private readonly onClaimed?: (ids: readonly string[]) => void;
+  private readonly onClaimed?: (ids: readonly string[]) => void | Promise<void>;
   private triggers = new Map<string, PreparedTrigger>();
   private readonly slots: Semaphore;
   private readonly napper = new Napper();
@@ -130,6 +133,7 @@ export class EventWorker {
   async stop(): Promise<void> {
     this.stopping = true;
     this.napper.interrupt();
+    this.slots.abortWaiting();
     await this.loop;
     this.loop = undefined;
     const drained = Promise.all([...this.inFlight]).then(() => true);
@@ -174,8 +178,8 @@ export class EventWorker {
         continue;
       }
       for (const event of batch) {
-        if (this.stopping) break; // still held: stop() unlocks them
-        await this.startDelivery(event);
+        // Events not started stay in `held`; stop() unlocks them.
+        if (this.stopping || !(await this.startDelivery(event))) break;
       }
     }
   }
@@ -213,12 +217,17 @@ export class EventWorker {
         createdAt: formatUtcTimestamp(row.created_at),
       });
     }
-    this.onClaimed?.(events.map((e) => e.id));
+    if (events.length > 0 && this.onClaimed) await this.onClaimed(events.map((e) => e.id));
     return events;
   }
 
-  private async startDelivery(event: ClaimedEvent): Promise<void> {
-    await this.slots.acquire();
+  /** Starts delivering once a slot is free; false when shutdown ended the wait. */
+  private async startDelivery(event: ClaimedEvent): Promise<boolean> {
+    if (!(await this.slots.acquire())) return false;
+    if (this.stopping) {
+      this.slots.release();
+      return false;
+    }
     const task = this.deliver(event)
       .catch((err: unknown) => this.logger.error({ err, eventId: event.id }, "event delivery failed unexpectedly"))
       .finally(() => {
@@ -226,6 +235,7 @@ export class EventWorker {
         this.inFlight.delete(task);
       });
     this.inFlight.add(task);
+    return true;
   }
 
   private async deliver(event: ClaimedEvent): Promise<void> {
