@@ -61,7 +61,7 @@ export interface ExtensionFieldCall {
 /**
  * A root field contributed by an extension (actions). The resolver returns the
  * field's JSON value keyed by GraphQL *field names*; graphql-js then applies the
- * client's selection, aliases and __typename. Throw an `ExtensionError` to
+ * client's selection, aliases and __typename. Throw an `ExtensionError` (errors.ts `HasuraError`) to
  * answer a GraphQL error with your own message and extensions.
  */
 export interface ExtensionRootField {
@@ -95,20 +95,9 @@ export interface EngineExtension {
 }
 
 /**
- * An error with a Hasura-shaped rendering. On /v1/graphql it becomes
- * `{message, extensions: {path, code, ...extensions}}` (HTTP 200); on /v1/metadata
- * `{path, error, code}` with `status` (Hasura contract 8.2).
+ * Throw this from a resolver or metadata operation for a Hasura-shaped error:
+ * on /v1/graphql `{message, extensions: {path, code, ...extensions}}` (HTTP 200);
+ * on /v1/metadata `{path, error, code}` with its status (Hasura contract 8.2).
+ * Constructor: `(code, message, path = "$", status = 400, extensions = {})`.
  */
-export class ExtensionError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly status = 400,
-    readonly path = "$",
-    /** Extra `extensions` keys on /v1/graphql (action handler errors pass theirs through). */
-    readonly extensions: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = "ExtensionError";
-  }
-}
+export { HasuraError as ExtensionError } from "./errors";

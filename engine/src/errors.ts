@@ -1,0 +1,36 @@
+/**
+ * The engine's one error type: a Hasura error code, a safe message, the JSON
+ * path Hasura reports and the HTTP status used off /v1/graphql
+ * (Hasura contract 4.3, 6.4, 8.2; repo: server/src-lib/Hasura/Base/Error.hs).
+ */
+export class HasuraError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly path = "$",
+    readonly status = 400,
+    /** Extra `extensions` keys on /v1/graphql (action handler errors pass theirs through). */
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "HasuraError";
+  }
+}
+
+export function isHasuraError(value: unknown): value is HasuraError {
+  return value instanceof HasuraError;
+}
+
+/** `{"errors":[{message, extensions:{path, code}}]}` as /v1/graphql answers (always HTTP 200). */
+export interface GraphqlErrorBody {
+  errors: Array<{ message: string; extensions: Record<string, unknown> }>;
+}
+
+export function graphqlErrorBody(err: HasuraError): GraphqlErrorBody {
+  return { errors: [{ message: err.message, extensions: { path: err.path, code: err.code, ...err.extensions } }] };
+}
+
+/** `{path, error, code}` as /v1/metadata and the schema APIs answer, with `err.status`. */
+export function apiErrorBody(err: HasuraError): { path: string; error: string; code: string } {
+  return { path: err.path, error: err.message, code: err.code };
+}

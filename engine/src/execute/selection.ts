@@ -1,0 +1,44 @@
+/**
+ * The client's selection as plain data: fields collected per response key
+ * (fragments spread, @skip/@include applied, aliases kept), arguments coerced
+ * by graphql-js against the role's schema. The compiler reads only this.
+ */
+import { getNamedType, isObjectType, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from "graphql";
+import { collectSubfields } from "graphql/execution/collectFields";
+import { getArgumentValues } from "graphql/execution/values";
+
+export interface FieldSelection {
+  /** Response key (the alias, else the field name). */
+  key: string;
+  name: string;
+  args: Record<string, unknown>;
+  nodes: readonly FieldNode[];
+  /** Sub-selections when the field's type is an object type; empty for scalars and __typename. */
+  children: FieldSelection[];
+}
+
+export interface SelectionEnv {
+  schema: GraphQLSchema;
+  fragments: Record<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+}
+
+function fieldDefinition(type: GraphQLObjectType, name: string): GraphQLField<unknown, unknown> | undefined {
+  return type.getFields()[name];
+}
+
+/** Builds the selection of one field (the nodes of one response key) of `parent`. */
+export function selectionOf(env: SelectionEnv, parent: GraphQLObjectType, key: string, nodes: readonly FieldNode[]): FieldSelection {
+  const name = nodes[0].name.value;
+  const def = fieldDefinition(parent, name);
+  if (!def) return { key, name, args: {}, nodes, children: [] };
+  const args = getArgumentValues(def, nodes[0], env.variables);
+  const named = getNamedType(def.type);
+  const children: FieldSelection[] = [];
+  if (isObjectType(named)) {
+    for (const [childKey, childNodes] of collectSubfields(env.schema, env.fragments, env.variables, named, nodes)) {
+      children.push(selectionOf(env, named, childKey, childNodes));
+    }
+  }
+  return { key, name, args, nodes, children };
+}

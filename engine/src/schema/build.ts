@@ -1,0 +1,671 @@
+/**
+ * Builds the GraphQL schema of one role from the table model, as Hasura v2
+ * does for the same metadata (contract 5 and 6.1/6.3): a column, relationship,
+ * root field or argument the role may not use is absent from its schema, in
+ * introspection too. Names come from inflection.ts; fields and arguments are
+ * sorted by name as Hasura's introspection lists them.
+ */
+import {
+  GraphQLBoolean,
+  GraphQLEnumType,
+  GraphQLFloat,
+  GraphQLInputObjectType,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  GraphQLSchema,
+  GraphQLString,
+  Kind,
+  valueFromASTUntyped,
+  type GraphQLEnumValueConfigMap,
+  type GraphQLFieldConfig,
+  type GraphQLFieldConfigArgumentMap,
+  type GraphQLFieldConfigMap,
+  type GraphQLInputFieldConfigMap,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLOutputType,
+} from "graphql";
+import type { ColumnInfo, RelationshipInfo, TableInfo, TableModel } from "./model";
+import { getTable } from "./model";
+import { typeNames, NUMERIC_AGGREGATES, ORDERED_AGGREGATES, type RootFieldKind } from "./inflection";
+import { roleView, type RoleOptions, type RoleView } from "../permissions/role-view";
+import type { ExtensionRootField } from "../extensions";
+
+/** What the executor needs to know about a root field. */
+export type RootFieldInfo =
+  | { kind: Exclude<RootFieldKind, "select_stream">; table: string }
+  | { kind: "extension"; field: ExtensionRootField }
+  | { kind: "placeholder" };
+
+declare module "graphql" {
+  interface GraphQLFieldExtensions<_TSource, _TContext, _TArgs> {
+    engine?: RootFieldInfo;
+  }
+}
+
+const BUILTIN_SCALARS: Record<string, GraphQLScalarType> = {
+  Int: GraphQLInt,
+  Float: GraphQLFloat,
+  String: GraphQLString,
+  Boolean: GraphQLBoolean,
+};
+
+/** Scalars on which Hasura offers the text-pattern operators (contract 5.3). */
+const STRING_LIKE = new Set(["String", "citext", "bpchar", "name"]);
+
+export interface RoleSchemaInput {
+  model: TableModel;
+  options: RoleOptions;
+  /** Root fields added by extensions (actions), built against this role's types. */
+  extensionFields?: (lookup: (name: string) => GraphQLNamedType | undefined) => {
+    query: Record<string, ExtensionRootField>;
+    mutation: Record<string, ExtensionRootField>;
+  };
+}
+
+function sortedEntries<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function nn<T extends GraphQLInputType | GraphQLOutputType>(t: T): GraphQLNonNull<T> {
+  return new GraphQLNonNull(t) as GraphQLNonNull<T>;
+}
+const list = <T extends GraphQLInputType | GraphQLOutputType>(t: T): GraphQLList<T> => new GraphQLList(t);
+
+function quotedTable(t: TableInfo): string {
+  return t.schema === "public" ? `"${t.name}"` : `"${t.schema}.${t.name}"`;
+}
+
+/** Builds the schema of one role. Throws on an internal naming clash (a bug or bad metadata). */
+export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
+  const { model, options } = input;
+  const types = new Map<string, GraphQLNamedType>();
+  const views = new Map<string, RoleView>();
+  const view = (key: string): RoleView => {
+    let v = views.get(key);
+    if (!v) {
+      v = roleView(getTable(model, key), options);
+      views.set(key, v);
+    }
+    return v;
+  };
+  const once = <T extends GraphQLNamedType>(name: string, make: () => T): T => {
+    const existing = types.get(name);
+    if (existing) return existing as T;
+    const created = make();
+    types.set(name, created);
+    return created;
+  };
+
+  const scalar = (name: string): GraphQLScalarType =>
+    BUILTIN_SCALARS[name] ??
+    once(
+      name,
+      () =>
+        new GraphQLScalarType({
+          name,
+          // Custom scalars travel in their Postgres text/JSON form (contract 5.2).
+          serialize: (v) => v,
+          parseValue: (v) => v,
+          parseLiteral: (ast, variables) => {
+            if (ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return ast.value;
+            return valueFromASTUntyped(ast, variables);
+          },
+        }),
+    );
+
+  const orderByEnum = (): GraphQLEnumType =>
+    once(
+      "order_by",
+      () =>
+        new GraphQLEnumType({
+          name: "order_by",
+          description: "column ordering options",
+          values: {
+            asc: { description: "in ascending order, nulls last" },
+            asc_nulls_first: { description: "in ascending order, nulls first" },
+            asc_nulls_last: { description: "in ascending order, nulls last" },
+            desc: { description: "in descending order, nulls first" },
+            desc_nulls_first: { description: "in descending order, nulls first" },
+            desc_nulls_last: { description: "in descending order, nulls last" },
+          },
+        }),
+    );
+
+  const columnOutputType = (c: ColumnInfo): GraphQLOutputType => {
+    const base: GraphQLOutputType = c.isArray ? list(nn(scalar(c.scalar))) : scalar(c.scalar);
+    return c.nullable ? base : nn(base);
+  };
+  const columnInputType = (c: ColumnInfo): GraphQLInputType => (c.isArray ? list(nn(scalar(c.scalar))) : scalar(c.scalar));
+
+  const comparisonExp = (c: ColumnInfo): GraphQLInputObjectType => {
+    const s = c.scalar;
+    if (c.isArray) {
+      return once(
+        typeNames.arrayComparison(s),
+        () =>
+          new GraphQLInputObjectType({
+            name: typeNames.arrayComparison(s),
+            description: `Boolean expression to compare columns of type "${s}". All fields are combined with logical 'AND'.`,
+            fields: () => {
+              const arr = list(nn(scalar(s)));
+              return sortedEntries<{ type: GraphQLInputType; description?: string }>({
+                _contained_in: { type: arr, description: "is the array contained in the given array value" },
+                _contains: { type: arr, description: "does the array contain the given value" },
+                _eq: { type: arr },
+                _gt: { type: arr },
+                _gte: { type: arr },
+                _in: { type: list(nn(arr)) },
+                _is_null: { type: GraphQLBoolean },
+                _lt: { type: arr },
+                _lte: { type: arr },
+                _neq: { type: arr },
+                _nin: { type: list(nn(arr)) },
+              });
+            },
+          }),
+      );
+    }
+    return once(
+      typeNames.comparison(s),
+      () =>
+        new GraphQLInputObjectType({
+          name: typeNames.comparison(s),
+          description: `Boolean expression to compare columns of type "${s}". All fields are combined with logical 'AND'.`,
+          fields: () => {
+            const t = scalar(s);
+            const f: Record<string, { type: GraphQLInputType; description?: string }> = {
+              _eq: { type: t },
+              _gt: { type: t },
+              _gte: { type: t },
+              _in: { type: list(nn(t)) },
+              _is_null: { type: GraphQLBoolean },
+              _lt: { type: t },
+              _lte: { type: t },
+              _neq: { type: t },
+              _nin: { type: list(nn(t)) },
+            };
+            if (STRING_LIKE.has(s)) {
+              Object.assign(f, {
+                _ilike: { type: t, description: "does the column match the given case-insensitive pattern" },
+                _iregex: { type: t, description: "does the column match the given POSIX regular expression, case insensitive" },
+                _like: { type: t, description: "does the column match the given pattern" },
+                _nilike: { type: t, description: "does the column NOT match the given case-insensitive pattern" },
+                _niregex: { type: t, description: "does the column NOT match the given POSIX regular expression, case insensitive" },
+                _nlike: { type: t, description: "does the column NOT match the given pattern" },
+                _nregex: { type: t, description: "does the column NOT match the given POSIX regular expression, case sensitive" },
+                _nsimilar: { type: t, description: "does the column NOT match the given SQL regular expression" },
+                _regex: { type: t, description: "does the column match the given POSIX regular expression, case sensitive" },
+                _similar: { type: t, description: "does the column match the given SQL regular expression" },
+              });
+            }
+            if (s === "jsonb") {
+              Object.assign(f, {
+                _cast: {
+                  type: once(
+                    "jsonb_cast_exp",
+                    () =>
+                      new GraphQLInputObjectType({
+                        name: "jsonb_cast_exp",
+                        fields: () => ({ String: { type: comparisonExp({ ...c, scalar: "String", isArray: false }) } }),
+                      }),
+                  ),
+                },
+                _contained_in: { type: t, description: "is the column contained in the given json value" },
+                _contains: { type: t, description: "does the column contain the given json value at the top level" },
+                _has_key: { type: GraphQLString, description: "does the string exist as a top-level key in the column" },
+                _has_keys_all: { type: list(nn(GraphQLString)), description: "do all of these strings exist as top-level keys in the column" },
+                _has_keys_any: { type: list(nn(GraphQLString)), description: "do any of these strings exist as top-level keys in the column" },
+              });
+            }
+            return sortedEntries(f);
+          },
+        }),
+    );
+  };
+
+  const selectableColumns = (t: TableInfo): ColumnInfo[] => {
+    const sel = view(t.key).select;
+    return sel ? t.columns.filter((c) => sel.columns.includes(c.name)) : [];
+  };
+  const visibleRels = (t: TableInfo): RelationshipInfo[] => t.relationships.filter((r) => view(r.remote).select !== null);
+  const canAggregate = (key: string): boolean => view(key).select?.allowAggregations === true;
+  const numericCols = (t: TableInfo): ColumnInfo[] => selectableColumns(t).filter((c) => c.kind === "numeric" && !c.isArray);
+  const orderedCols = (t: TableInfo): ColumnInfo[] =>
+    selectableColumns(t).filter((c) => !c.isArray && (c.kind === "numeric" || c.kind === "string" || c.kind === "datetime"));
+
+  const selectColumnEnum = (t: TableInfo): GraphQLEnumType =>
+    once(typeNames.selectColumn(t.gqlName), () => {
+      const values: GraphQLEnumValueConfigMap = {};
+      for (const c of selectableColumns(t)) values[c.gqlName] = { value: c.name, description: "column name" };
+      return new GraphQLEnumType({
+        name: typeNames.selectColumn(t.gqlName),
+        description: `select columns of table ${quotedTable(t)}`,
+        values: sortedEntries(values),
+      });
+    });
+
+  const boolExp = (t: TableInfo): GraphQLInputObjectType =>
+    once(
+      typeNames.boolExp(t.gqlName),
+      () =>
+        new GraphQLInputObjectType({
+          name: typeNames.boolExp(t.gqlName),
+          description: `Boolean expression to filter rows from the table ${quotedTable(t)}. All fields are combined with a logical 'AND'.`,
+          fields: () => {
+            const self = boolExp(t);
+            const f: GraphQLInputFieldConfigMap = {
+              _and: { type: list(nn(self)) },
+              _not: { type: self },
+              _or: { type: list(nn(self)) },
+            };
+            for (const c of selectableColumns(t)) f[c.gqlName] = { type: comparisonExp(c) };
+            for (const r of visibleRels(t)) {
+              const remote = getTable(model, r.remote);
+              f[r.name] = { type: boolExp(remote) };
+              if (r.kind === "array" && canAggregate(r.remote)) f[`${r.name}_aggregate`] = { type: aggregateBoolExp(remote) };
+            }
+            return sortedEntries(f);
+          },
+        }),
+    );
+
+  const aggregateBoolExp = (t: TableInfo): GraphQLInputObjectType =>
+    once(
+      typeNames.aggregateBoolExp(t.gqlName),
+      () =>
+        new GraphQLInputObjectType({
+          name: typeNames.aggregateBoolExp(t.gqlName),
+          fields: () => ({
+            count: {
+              type: once(
+                typeNames.aggregateBoolExpCount(t.gqlName),
+                () =>
+                  new GraphQLInputObjectType({
+                    name: typeNames.aggregateBoolExpCount(t.gqlName),
+                    fields: () => ({
+                      arguments: { type: list(nn(selectColumnEnum(t))) },
+                      distinct: { type: GraphQLBoolean },
+                      filter: { type: boolExp(t) },
+                      predicate: { type: nn(comparisonExp({ ...t.columns[0], scalar: "Int", isArray: false })) },
+                    }),
+                  }),
+              ),
+            },
+          }),
+        }),
+    );
+
+  const orderBy = (t: TableInfo): GraphQLInputObjectType =>
+    once(
+      typeNames.orderBy(t.gqlName),
+      () =>
+        new GraphQLInputObjectType({
+          name: typeNames.orderBy(t.gqlName),
+          description: `Ordering options when selecting data from ${quotedTable(t)}.`,
+          fields: () => {
+            const f: GraphQLInputFieldConfigMap = {};
+            for (const c of selectableColumns(t)) f[c.gqlName] = { type: orderByEnum() };
+            for (const r of visibleRels(t)) {
+              const remote = getTable(model, r.remote);
+              if (r.kind === "object") f[r.name] = { type: orderBy(remote) };
+              else if (canAggregate(r.remote)) f[`${r.name}_aggregate`] = { type: aggregateOrderBy(remote) };
+            }
+            return sortedEntries(f);
+          },
+        }),
+    );
+
+  const aggregateOrderBy = (t: TableInfo): GraphQLInputObjectType =>
+    once(
+      typeNames.aggregateOrderBy(t.gqlName),
+      () =>
+        new GraphQLInputObjectType({
+          name: typeNames.aggregateOrderBy(t.gqlName),
+          description: `order by aggregate values of table ${quotedTable(t)}`,
+          fields: () => {
+            const f: GraphQLInputFieldConfigMap = { count: { type: orderByEnum() } };
+            for (const op of [...NUMERIC_AGGREGATES, ...ORDERED_AGGREGATES]) {
+              const cols = (ORDERED_AGGREGATES as readonly string[]).includes(op) ? orderedCols(t) : numericCols(t);
+              if (cols.length === 0) continue;
+              f[op] = {
+                type: once(typeNames.aggregateOpOrderBy(t.gqlName, op), () => {
+                  const fields: GraphQLInputFieldConfigMap = {};
+                  for (const c of cols) fields[c.gqlName] = { type: orderByEnum() };
+                  return new GraphQLInputObjectType({ name: typeNames.aggregateOpOrderBy(t.gqlName, op), fields: sortedEntries(fields) });
+                }),
+              };
+            }
+            return sortedEntries(f);
+          },
+        }),
+    );
+
+  const listArgs = (t: TableInfo): GraphQLFieldConfigArgumentMap => ({
+    distinct_on: { type: list(nn(selectColumnEnum(t))), description: "distinct select on columns" },
+    limit: { type: GraphQLInt, description: "limit the number of rows returned" },
+    offset: { type: GraphQLInt, description: "skip the first n rows. Use only with order_by" },
+    order_by: { type: list(nn(orderBy(t))), description: "sort the rows by one or more columns" },
+    where: { type: boolExp(t), description: "filter the rows returned" },
+  });
+
+  const objectType = (t: TableInfo): GraphQLObjectType =>
+    once(
+      t.gqlName,
+      () =>
+        new GraphQLObjectType({
+          name: t.gqlName,
+          description: t.description ?? `columns and relationships of ${quotedTable(t)}`,
+          fields: () => {
+            const f: GraphQLFieldConfigMap<unknown, unknown> = {};
+            for (const c of selectableColumns(t)) {
+              f[c.gqlName] = {
+                type: columnOutputType(c),
+                description: c.description ?? undefined,
+                args: c.kind === "json" || c.kind === "jsonb" ? { path: { type: GraphQLString, description: "JSON select path" } } : undefined,
+              };
+            }
+            for (const r of visibleRels(t)) {
+              const remote = getTable(model, r.remote);
+              if (r.kind === "object") {
+                f[r.name] = { type: objectType(remote), description: r.description ?? "An object relationship" };
+              } else {
+                f[r.name] = { type: nn(list(nn(objectType(remote)))), args: listArgs(remote), description: r.description ?? "An array relationship" };
+                if (canAggregate(r.remote))
+                  f[`${r.name}_aggregate`] = { type: nn(aggregateType(remote)), args: listArgs(remote), description: "An aggregate relationship" };
+              }
+            }
+            return sortedEntries(f);
+          },
+        }),
+    );
+
+  const aggregateType = (t: TableInfo): GraphQLObjectType =>
+    once(
+      typeNames.aggregate(t.gqlName),
+      () =>
+        new GraphQLObjectType({
+          name: typeNames.aggregate(t.gqlName),
+          description: `aggregated selection of ${quotedTable(t)}`,
+          fields: () => ({
+            aggregate: { type: aggregateFields(t) },
+            nodes: { type: nn(list(nn(objectType(t)))) },
+          }),
+        }),
+    );
+
+  const aggregateFields = (t: TableInfo): GraphQLObjectType =>
+    once(
+      typeNames.aggregateFields(t.gqlName),
+      () =>
+        new GraphQLObjectType({
+          name: typeNames.aggregateFields(t.gqlName),
+          description: `aggregate fields of ${quotedTable(t)}`,
+          fields: () => {
+            const f: GraphQLFieldConfigMap<unknown, unknown> = {
+              count: {
+                type: nn(GraphQLInt),
+                args: { columns: { type: list(nn(selectColumnEnum(t))) }, distinct: { type: GraphQLBoolean } },
+              },
+            };
+            for (const op of [...NUMERIC_AGGREGATES, ...ORDERED_AGGREGATES]) {
+              const ordered = (ORDERED_AGGREGATES as readonly string[]).includes(op);
+              const cols = ordered ? orderedCols(t) : numericCols(t);
+              if (cols.length === 0) continue;
+              f[op] = {
+                type: once(typeNames.aggregateOp(t.gqlName, op), () => {
+                  const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
+                  for (const c of cols) fields[c.gqlName] = { type: ordered || op === "sum" ? scalar(c.scalar) : GraphQLFloat };
+                  return new GraphQLObjectType({
+                    name: typeNames.aggregateOp(t.gqlName, op),
+                    description: `aggregate ${op} on columns`,
+                    fields: sortedEntries(fields),
+                  });
+                }),
+              };
+            }
+            return sortedEntries(f);
+          },
+        }),
+    );
+
+  // ---- mutation input types -------------------------------------------------
+
+  const presetColumns = (t: TableInfo, kind: "insert" | "update"): Set<string> => new Set(Object.keys(view(t.key)[kind]?.set ?? {}));
+  const insertColumns = (t: TableInfo): ColumnInfo[] => {
+    const ins = view(t.key).insert;
+    const presets = presetColumns(t, "insert");
+    return ins ? t.columns.filter((c) => c.writable && ins.columns.includes(c.name) && !presets.has(c.name)) : [];
+  };
+  const updateColumns = (t: TableInfo): ColumnInfo[] => {
+    const up = view(t.key).update;
+    const presets = presetColumns(t, "update");
+    return up ? t.columns.filter((c) => c.writable && up.columns.includes(c.name) && !presets.has(c.name)) : [];
+  };
+
+  const constraintEnum = (t: TableInfo): GraphQLEnumType =>
+    once(typeNames.constraint(t.gqlName), () => {
+      const values: GraphQLEnumValueConfigMap = {};
+      for (const k of t.constraints)
+        values[k.name] = { value: k.name, description: `unique or primary key constraint on columns ${k.columns.map((c) => `"${c}"`).join(", ")}` };
+      return new GraphQLEnumType({
+        name: typeNames.constraint(t.gqlName),
+        description: `unique or primary key constraints on table ${quotedTable(t)}`,
+        values: sortedEntries(values),
+      });
+    });
+
+  const updateColumnEnum = (t: TableInfo): GraphQLEnumType =>
+    once(typeNames.updateColumn(t.gqlName), () => {
+      const values: GraphQLEnumValueConfigMap = {};
+      for (const c of updateColumns(t)) values[c.gqlName] = { value: c.name, description: "column name" };
+      // Hasura's placeholder when a role may update no column (contract 5.1).
+      if (Object.keys(values).length === 0) values._PLACEHOLDER = { value: "_PLACEHOLDER", description: "placeholder (do not use)" };
+      return new GraphQLEnumType({
+        name: typeNames.updateColumn(t.gqlName),
+        description: `update columns of table ${quotedTable(t)}`,
+        values: sortedEntries(values),
+      });
+    });
+
+  const hasOnConflict = (t: TableInfo): boolean => view(t.key).update !== null && view(t.key).select !== null && t.constraints.length > 0;
+
+  const onConflict = (t: TableInfo): GraphQLInputObjectType =>
+    once(
+      typeNames.onConflict(t.gqlName),
+      () =>
+        new GraphQLInputObjectType({
+          name: typeNames.onConflict(t.gqlName),
+          description: `on_conflict condition type for table ${quotedTable(t)}`,
+          fields: () => ({
+            constraint: { type: nn(constraintEnum(t)) },
+            update_columns: { type: nn(list(nn(updateColumnEnum(t)))), defaultValue: [] },
+            where: { type: boolExp(t) },
+          }),
+        }),
+    );
+
+  const insertInput = (t: TableInfo): GraphQLInputObjectType =>
+    once(
+      typeNames.insertInput(t.gqlName),
+      () =>
+        new GraphQLInputObjectType({
+          name: typeNames.insertInput(t.gqlName),
+          description: `input type for inserting data into table ${quotedTable(t)}`,
+          fields: () => {
+            const f: GraphQLInputFieldConfigMap = {};
+            for (const c of insertColumns(t)) f[c.gqlName] = { type: columnInputType(c) };
+            for (const r of t.relationships) {
+              if (view(r.remote).insert === null) continue;
+              const remote = getTable(model, r.remote);
+              f[r.name] = { type: r.kind === "object" ? objRelInsertInput(remote) : arrRelInsertInput(remote) };
+            }
+            return sortedEntries(f);
+          },
+        }),
+    );
+
+  const relInsertFields = (t: TableInfo, data: GraphQLInputType): GraphQLInputFieldConfigMap => {
+    const f: GraphQLInputFieldConfigMap = { data: { type: data } };
+    if (hasOnConflict(t)) f.on_conflict = { type: onConflict(t), description: "upsert condition" };
+    return f;
+  };
+  const objRelInsertInput = (t: TableInfo): GraphQLInputObjectType =>
+    once(
+      typeNames.objRelInsertInput(t.gqlName),
+      () =>
+        new GraphQLInputObjectType({
+          name: typeNames.objRelInsertInput(t.gqlName),
+          description: `input type for inserting object relation for remote table ${quotedTable(t)}`,
+          fields: () => relInsertFields(t, nn(insertInput(t))),
+        }),
+    );
+  const arrRelInsertInput = (t: TableInfo): GraphQLInputObjectType =>
+    once(
+      typeNames.arrRelInsertInput(t.gqlName),
+      () =>
+        new GraphQLInputObjectType({
+          name: typeNames.arrRelInsertInput(t.gqlName),
+          description: `input type for inserting array relation for remote table ${quotedTable(t)}`,
+          fields: () => relInsertFields(t, nn(list(nn(insertInput(t))))),
+        }),
+    );
+
+  const mutationResponse = (t: TableInfo): GraphQLObjectType =>
+    once(
+      typeNames.mutationResponse(t.gqlName),
+      () =>
+        new GraphQLObjectType({
+          name: typeNames.mutationResponse(t.gqlName),
+          description: `response of any mutation on the table ${quotedTable(t)}`,
+          fields: () => {
+            const f: GraphQLFieldConfigMap<unknown, unknown> = {
+              affected_rows: { type: nn(GraphQLInt), description: "number of rows affected by the mutation" },
+            };
+            if (view(t.key).select) f.returning = { type: nn(list(nn(objectType(t)))), description: "data from the rows affected by the mutation" };
+            return f;
+          },
+        }),
+    );
+
+  /** `_set`, `_inc` and the jsonb operator arguments of update fields (contract 5.1). */
+  const updateOperatorArgs = (t: TableInfo): GraphQLFieldConfigArgumentMap => {
+    const cols = updateColumns(t);
+    const args: GraphQLFieldConfigArgumentMap = {};
+    const input = (name: string, description: string, fieldType: (c: ColumnInfo) => GraphQLInputType, which: ColumnInfo[]): GraphQLInputObjectType =>
+      once(name, () => {
+        const fields: GraphQLInputFieldConfigMap = {};
+        for (const c of which) fields[c.gqlName] = { type: fieldType(c) };
+        return new GraphQLInputObjectType({ name, description, fields: sortedEntries(fields) });
+      });
+    const jsonb = cols.filter((c) => c.kind === "jsonb" && !c.isArray);
+    const numeric = cols.filter((c) => c.kind === "numeric" && !c.isArray);
+    if (jsonb.length > 0) {
+      args._append = { type: input(typeNames.appendInput(t.gqlName), "append existing jsonb value of filtered columns with new jsonb value", () => scalar("jsonb"), jsonb), description: "append existing jsonb value of filtered columns with new jsonb value" };
+      args._delete_at_path = { type: input(typeNames.deleteAtPathInput(t.gqlName), "delete the field or element with specified path (for JSON arrays, negative integers count from the end)", () => list(nn(GraphQLString)), jsonb), description: "delete the field or element with specified path (for JSON arrays, negative integers count from the end)" };
+      args._delete_elem = { type: input(typeNames.deleteElemInput(t.gqlName), "delete the array element with specified index (negative integers count from the end). throws an error if top level container is not an array", () => GraphQLInt, jsonb), description: "delete the array element with specified index (negative integers count from the end). throws an error if top level container is not an array" };
+      args._delete_key = { type: input(typeNames.deleteKeyInput(t.gqlName), "delete key/value pair or string element. key/value pairs are matched based on their key value", () => GraphQLString, jsonb), description: "delete key/value pair or string element. key/value pairs are matched based on their key value" };
+    }
+    if (numeric.length > 0) args._inc = { type: input(typeNames.incInput(t.gqlName), `input type for incrementing numeric columns in table ${quotedTable(t)}`, (c) => scalar(c.scalar), numeric), description: "increments the numeric columns with given value of the filtered values" };
+    if (jsonb.length > 0) args._prepend = { type: input(typeNames.prependInput(t.gqlName), "prepend existing jsonb value of filtered columns with new jsonb value", () => scalar("jsonb"), jsonb), description: "prepend existing jsonb value of filtered columns with new jsonb value" };
+    args._set = { type: input(typeNames.setInput(t.gqlName), `input type for updating data in table ${quotedTable(t)}`, columnInputType, cols), description: "sets the columns of the filtered rows to the given values" };
+    return args;
+  };
+
+  const pkArgs = (t: TableInfo): GraphQLFieldConfigArgumentMap => {
+    const args: GraphQLFieldConfigArgumentMap = {};
+    for (const name of t.primaryKey ?? []) {
+      const c = t.columns.find((x) => x.name === name) as ColumnInfo;
+      args[c.gqlName] = { type: nn(columnInputType(c)) };
+    }
+    return sortedEntries(args);
+  };
+  const pkSelectable = (t: TableInfo): boolean => {
+    const sel = view(t.key).select;
+    return !!sel && !!t.primaryKey && t.primaryKey.length > 0 && t.primaryKey.every((c) => sel.columns.includes(c));
+  };
+
+  // ---- root fields ----------------------------------------------------------
+
+  const query: GraphQLFieldConfigMap<unknown, unknown> = {};
+  const mutation: GraphQLFieldConfigMap<unknown, unknown> = {};
+  const root = (
+    target: GraphQLFieldConfigMap<unknown, unknown>,
+    t: TableInfo,
+    kind: Exclude<RootFieldKind, "select_stream">,
+    config: Omit<GraphQLFieldConfig<unknown, unknown>, "extensions">,
+    description: string,
+  ): void => {
+    const name = t.rootFields[kind];
+    if (target[name]) throw new Error(`[engine/schema] root field "${name}" is defined twice`);
+    target[name] = { ...config, description: t.rootFieldComments[kind] ?? description, extensions: { engine: { kind, table: t.key } } };
+  };
+
+  for (const t of model.tables.values()) {
+    const v = view(t.key);
+    const q = quotedTable(t);
+    if (v.select) {
+      const allowed = (k: string): boolean => v.select?.queryRootFields === null || v.select?.queryRootFields?.includes(k) === true;
+      if (allowed("select")) root(query, t, "select", { type: nn(list(nn(objectType(t)))), args: listArgs(t) }, `fetch data from the table: ${q}`);
+      if (allowed("select_aggregate") && v.select.allowAggregations)
+        root(query, t, "select_aggregate", { type: nn(aggregateType(t)), args: listArgs(t) }, `fetch aggregated fields from the table: ${q}`);
+      if (allowed("select_by_pk") && pkSelectable(t))
+        root(query, t, "select_by_pk", { type: objectType(t), args: pkArgs(t) }, `fetch data from the table: ${q} using primary key columns`);
+    }
+    if (v.insert) {
+      const args = (a: GraphQLFieldConfigArgumentMap): GraphQLFieldConfigArgumentMap =>
+        hasOnConflict(t) ? { ...a, on_conflict: { type: onConflict(t), description: "upsert condition" } } : a;
+      root(mutation, t, "insert", { type: mutationResponse(t), args: args({ objects: { type: nn(list(nn(insertInput(t)))), description: "the rows to be inserted" } }) }, `insert data into the table: ${q}`);
+      if (v.select)
+        root(mutation, t, "insert_one", { type: objectType(t), args: args({ object: { type: nn(insertInput(t)), description: "the row to be inserted" } }) }, `insert a single row into the table: ${q}`);
+    }
+    if (v.update && v.select && updateColumns(t).length + Object.keys(v.update.set).length > 0) {
+      const ops = updateOperatorArgs(t);
+      root(mutation, t, "update", { type: mutationResponse(t), args: sortedEntries({ ...ops, where: { type: nn(boolExp(t)), description: "filter the rows which have to be updated" } }) }, `update data of the table: ${q}`);
+      if (pkSelectable(t)) {
+        const pkInput = once(typeNames.pkColumnsInput(t.gqlName), () => {
+          const fields: GraphQLInputFieldConfigMap = {};
+          for (const [name, arg] of Object.entries(pkArgs(t))) fields[name] = { type: arg.type };
+          return new GraphQLInputObjectType({ name: typeNames.pkColumnsInput(t.gqlName), description: `primary key columns input for table: ${t.name}`, fields });
+        });
+        root(mutation, t, "update_by_pk", { type: objectType(t), args: sortedEntries({ ...ops, pk_columns: { type: nn(pkInput) } }) }, `update single row of the table: ${q}`);
+      }
+      const updates = once(typeNames.updates(t.gqlName), () => {
+        const fields: GraphQLInputFieldConfigMap = {};
+        for (const [name, arg] of Object.entries(ops)) fields[name] = { type: arg.type, description: arg.description };
+        fields.where = { type: nn(boolExp(t)), description: "filter the rows which have to be updated" };
+        return new GraphQLInputObjectType({ name: typeNames.updates(t.gqlName), fields: sortedEntries(fields) });
+      });
+      root(mutation, t, "update_many", { type: list(mutationResponse(t)), args: { updates: { type: nn(list(nn(updates))), description: "updates to execute, in order" } } }, `update multiples rows of table: ${q}`);
+    }
+    if (v.delete && v.select) {
+      root(mutation, t, "delete", { type: mutationResponse(t), args: { where: { type: nn(boolExp(t)), description: "filter the rows which have to be deleted" } } }, `delete data from the table: ${q}`);
+      if (pkSelectable(t)) root(mutation, t, "delete_by_pk", { type: objectType(t), args: pkArgs(t) }, `delete single row from the table: ${q}`);
+    }
+  }
+
+  if (input.extensionFields) {
+    const ext = input.extensionFields((name) => types.get(name) ?? BUILTIN_SCALARS[name]);
+    for (const [target, fields] of [
+      [query, ext.query],
+      [mutation, ext.mutation],
+    ] as const) {
+      for (const [name, field] of Object.entries(fields)) {
+        if (target[name]) throw new Error(`[engine/schema] extension root field "${name}" clashes with a table root field`);
+        target[name] = { type: field.type, args: field.args, description: field.description, extensions: { engine: { kind: "extension", field } } };
+      }
+    }
+  }
+
+  if (Object.keys(query).length === 0) {
+    // Hasura's query_root for a role that may read nothing.
+    query.no_queries_available = { type: nn(GraphQLString), extensions: { engine: { kind: "placeholder" } } };
+  }
+  return new GraphQLSchema({
+    query: new GraphQLObjectType({ name: "query_root", fields: sortedEntries(query) }),
+    mutation: Object.keys(mutation).length > 0 ? new GraphQLObjectType({ name: "mutation_root", fields: sortedEntries(mutation) }) : undefined,
+  });
+}

@@ -1,0 +1,302 @@
+/**
+ * Table model: tracked tables of the metadata joined with the introspected
+ * catalog, names resolved through the inflection module. Plain data; the
+ * per-role GraphQL schemas and the SQL compiler read only this.
+ */
+import type { BoolExp, Relationship, TableMetadata } from "../../../common/src/metadata";
+import type { EngineMetadata } from "../metadata";
+import type { Catalog, CatalogColumn, CatalogTable } from "../introspection/catalog";
+import { findCatalogTable } from "../introspection/catalog";
+import { scalarForColumn, tableGraphqlName, ROOT_FIELD_KINDS, defaultRootFieldName, type RootFieldKind } from "./inflection";
+
+export type QualifiedTable = { schema: string; name: string };
+export type { BoolExp };
+
+/** The tracked tables of the `default` source (or the first source). */
+export function trackedTables(metadata: EngineMetadata): TableMetadata[] {
+  const source = metadata.sources.find((s) => s.name === "default") ?? metadata.sources[0];
+  return source ? source.tables : [];
+}
+
+export type ColumnKind = "numeric" | "string" | "boolean" | "json" | "jsonb" | "datetime" | "uuid" | "other";
+
+export interface ColumnInfo {
+  name: string;
+  gqlName: string;
+  description: string | null;
+  sqlType: string;
+  typeName: string;
+  /** GraphQL scalar name of the column (element type for arrays). */
+  scalar: string;
+  kind: ColumnKind;
+  isArray: boolean;
+  nullable: boolean;
+  hasDefault: boolean;
+  /** Generated columns and identity always columns are never insertable or updatable. */
+  writable: boolean;
+}
+
+export interface RelationshipInfo {
+  name: string;
+  kind: "object" | "array";
+  remote: string;
+  /** Pairs of (column on this table, column on the remote table). */
+  mapping: Array<[string, string]>;
+  /** For nested inserts of object relationships: whether the remote row is inserted first. */
+  insertBeforeParent: boolean;
+  description: string | null;
+}
+
+export interface SelectPermission {
+  columns: string[];
+  filter: BoolExp;
+  limit: number | null;
+  allowAggregations: boolean;
+  queryRootFields: string[] | null;
+}
+export interface InsertPermission {
+  check: BoolExp;
+  columns: string[];
+  set: Record<string, unknown>;
+  backendOnly: boolean;
+}
+export interface UpdatePermission {
+  columns: string[];
+  filter: BoolExp;
+  check: BoolExp | null;
+  set: Record<string, unknown>;
+  backendOnly: boolean;
+}
+export interface DeletePermission {
+  filter: BoolExp;
+  backendOnly: boolean;
+}
+
+export interface TableInfo {
+  /** `schema.name`, the key of the model map. */
+  key: string;
+  schema: string;
+  name: string;
+  gqlName: string;
+  description: string | null;
+  rootFields: Record<RootFieldKind, string>;
+  rootFieldComments: Partial<Record<RootFieldKind, string>>;
+  columns: ColumnInfo[];
+  primaryKey: string[] | null;
+  /** Primary key and unique constraints (for `<t>_constraint`). */
+  constraints: Array<{ name: string; columns: string[] }>;
+  relationships: RelationshipInfo[];
+  select: Map<string, SelectPermission>;
+  insert: Map<string, InsertPermission>;
+  update: Map<string, UpdatePermission>;
+  delete: Map<string, DeletePermission>;
+}
+
+export interface TableModel {
+  tables: Map<string, TableInfo>;
+  roles: string[];
+}
+
+export function tableKey(t: QualifiedTable): string {
+  return `${t.schema}.${t.name}`;
+}
+
+function columnKind(c: CatalogColumn): ColumnKind {
+  if (c.typeName === "jsonb") return "jsonb";
+  if (c.typeName === "json") return "json";
+  if (c.typeName === "uuid") return "uuid";
+  switch (c.typeCategory) {
+    case "N":
+      return "numeric";
+    case "S":
+      return "string";
+    case "B":
+      return "boolean";
+    case "D":
+      return "datetime";
+    default:
+      return "other";
+  }
+}
+
+function expandColumns(cols: "*" | string[], table: CatalogTable): string[] {
+  return cols === "*" ? table.columns.map((c) => c.name) : cols;
+}
+
+/**
+ * Builds the table model. Throws (with the table and object named) when the
+ * metadata references a table, column or foreign key the catalog lacks, as
+ * Hasura reports an inconsistent object.
+ */
+export function buildTableModel(metadata: EngineMetadata, catalog: Catalog): TableModel {
+  const entries = trackedTables(metadata);
+  const tables = new Map<string, TableInfo>();
+  const roles = new Set<string>();
+  const catalogOf = new Map<string, CatalogTable>();
+  for (const entry of entries) {
+    const cat = findCatalogTable(catalog, entry.table.schema, entry.table.name);
+    if (!cat) throw new Error(`[engine/schema] table "${tableKey(entry.table)}" is tracked but does not exist`);
+    catalogOf.set(tableKey(entry.table), cat);
+  }
+  for (const entry of entries) {
+    const key = tableKey(entry.table);
+    const cat = catalogOf.get(key) as CatalogTable;
+    const config = entry.configuration ?? {};
+    const gqlName = tableGraphqlName(entry.table.schema, entry.table.name, config.custom_name ?? null);
+    const customNames: Record<string, string> = { ...(config.custom_column_names ?? {}) };
+    for (const [col, cc] of Object.entries(config.column_config ?? {})) if (cc.custom_name) customNames[col] = cc.custom_name;
+    const columns: ColumnInfo[] = cat.columns.map((c) => ({
+      name: c.name,
+      gqlName: customNames[c.name] ?? c.name,
+      description: config.column_config?.[c.name]?.comment ?? c.description,
+      sqlType: c.sqlType,
+      typeName: c.typeName,
+      scalar: scalarForColumn(c.typeName),
+      kind: columnKind(c),
+      isArray: c.isArray,
+      nullable: c.nullable,
+      hasDefault: c.hasDefault,
+      writable: !c.isGenerated && !c.isIdentityAlways,
+    }));
+    const rootFields = {} as Record<RootFieldKind, string>;
+    const rootFieldComments: Partial<Record<RootFieldKind, string>> = {};
+    for (const kind of ROOT_FIELD_KINDS) {
+      const custom = config.custom_root_fields?.[kind];
+      const customName = typeof custom === "string" ? custom : (custom?.name ?? null);
+      rootFields[kind] = customName ?? defaultRootFieldName(kind, gqlName);
+      if (custom && typeof custom === "object" && custom.comment) rootFieldComments[kind] = custom.comment;
+    }
+    const constraints = [...(cat.primaryKey ? [cat.primaryKey] : []), ...cat.uniqueConstraints];
+    const relationships: RelationshipInfo[] = [];
+    const addRel = (kind: "object" | "array", rel: Relationship): void => {
+      const using = rel.using;
+      const fail = (why: string): never => {
+        throw new Error(`[engine/schema] relationship "${rel.name}" of "${key}": ${why}`);
+      };
+      if ("manual_configuration" in using) {
+        const m = using.manual_configuration;
+        const remote = tableKey(m.remote_table);
+        if (!catalogOf.has(remote)) fail(`remote table "${remote}" is not tracked`);
+        relationships.push({
+          name: rel.name,
+          kind,
+          remote,
+          mapping: Object.entries(m.column_mapping),
+          insertBeforeParent: kind === "object" && m.insertion_order !== "after_parent",
+          description: rel.comment ?? null,
+        });
+        return;
+      }
+      const fk = using.foreign_key_constraint_on;
+      if (typeof fk === "string" || Array.isArray(fk)) {
+        const cols = typeof fk === "string" ? [fk] : fk;
+        const found = cat.foreignKeys.find((f) => f.columns.length === cols.length && f.columns.every((c, i) => c === cols[i]));
+        if (!found) return fail(`no foreign key on (${cols.join(", ")})`);
+        const remote = `${found.refSchema}.${found.refTable}`;
+        if (!catalogOf.has(remote)) fail(`remote table "${remote}" is not tracked`);
+        relationships.push({
+          name: rel.name,
+          kind,
+          remote,
+          mapping: found.columns.map((c, i) => [c, found.refColumns[i]]),
+          insertBeforeParent: true,
+          description: rel.comment ?? null,
+        });
+        return;
+      }
+      const remote = tableKey(fk.table);
+      const remoteCat = catalogOf.get(remote) ?? fail(`remote table "${remote}" is not tracked`);
+      const cols = fk.column !== undefined ? [fk.column] : (fk.columns ?? []);
+      const found = remoteCat.foreignKeys.find(
+        (f) =>
+          f.refSchema === cat.schema &&
+          f.refTable === cat.name &&
+          f.columns.length === cols.length &&
+          f.columns.every((c, i) => c === cols[i]),
+      );
+      if (!found) return fail(`no foreign key on "${remote}" (${cols.join(", ")}) to this table`);
+      relationships.push({
+        name: rel.name,
+        kind,
+        remote,
+        mapping: found.columns.map((c, i) => [found.refColumns[i], c]),
+        insertBeforeParent: false,
+        description: rel.comment ?? null,
+      });
+    };
+    for (const rel of entry.object_relationships ?? []) addRel("object", rel);
+    for (const rel of entry.array_relationships ?? []) addRel("array", rel);
+
+    const select = new Map<string, SelectPermission>();
+    for (const p of entry.select_permissions ?? []) {
+      roles.add(p.role);
+      select.set(p.role, {
+        columns: expandColumns(p.permission.columns, cat),
+        filter: p.permission.filter,
+        limit: p.permission.limit ?? null,
+        allowAggregations: p.permission.allow_aggregations ?? false,
+        queryRootFields: p.permission.query_root_fields ?? null,
+      });
+    }
+    const insert = new Map<string, InsertPermission>();
+    for (const p of entry.insert_permissions ?? []) {
+      roles.add(p.role);
+      insert.set(p.role, {
+        check: p.permission.check,
+        columns: expandColumns(p.permission.columns ?? [], cat),
+        set: p.permission.set ?? {},
+        backendOnly: p.permission.backend_only ?? false,
+      });
+    }
+    const update = new Map<string, UpdatePermission>();
+    for (const p of entry.update_permissions ?? []) {
+      roles.add(p.role);
+      update.set(p.role, {
+        columns: expandColumns(p.permission.columns, cat),
+        filter: p.permission.filter,
+        check: p.permission.check ?? null,
+        set: p.permission.set ?? {},
+        backendOnly: p.permission.backend_only ?? false,
+      });
+    }
+    const del = new Map<string, DeletePermission>();
+    for (const p of entry.delete_permissions ?? []) {
+      roles.add(p.role);
+      del.set(p.role, { filter: p.permission.filter, backendOnly: p.permission.backend_only ?? false });
+    }
+    for (const [role, perm] of [...select, ...insert, ...update]) {
+      for (const c of perm.columns)
+        if (!cat.columns.some((x) => x.name === c)) throw new Error(`[engine/schema] permission of role "${role}" on "${key}" names unknown column "${c}"`);
+    }
+    tables.set(key, {
+      key,
+      schema: entry.table.schema,
+      name: entry.table.name,
+      gqlName,
+      description: config.comment ?? cat.description,
+      rootFields,
+      rootFieldComments,
+      columns,
+      primaryKey: cat.primaryKey ? cat.primaryKey.columns : null,
+      constraints,
+      relationships,
+      select,
+      insert,
+      update,
+      delete: del,
+    });
+  }
+  return { tables, roles: [...roles].sort() };
+}
+
+export function getTable(model: TableModel, key: string): TableInfo {
+  const t = model.tables.get(key);
+  if (!t) throw new Error(`[engine/schema] unknown table ${key}`);
+  return t;
+}
+
+export function getColumn(table: TableInfo, name: string): ColumnInfo {
+  const c = table.columns.find((x) => x.name === name);
+  if (!c) throw new Error(`[engine/schema] unknown column ${table.key}.${name}`);
+  return c;
+}

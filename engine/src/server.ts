@@ -1,0 +1,140 @@
+/**
+ * createEngine: the engine as an embeddable object. Loads the Hasura project,
+ * introspects Postgres, builds per-role schemas lazily, and exposes an Express
+ * app with Hasura's HTTP contracts. Never reads process.env and never listens
+ * (main.ts does both).
+ */
+import { resolve } from "node:path";
+import { Pool } from "pg";
+import type express from "express";
+import type { GraphQLNamedType, GraphQLSchema } from "graphql";
+import type { Logger } from "../../common/src/logger";
+import { silentLogger } from "../../common/src/logger";
+import { loadMetadata, type EngineMetadata } from "./metadata";
+import { introspectCatalog } from "./introspection/catalog";
+import { buildTableModel, type TableModel } from "./schema/model";
+import { buildRoleSchema } from "./schema/build";
+import type { EngineContext, EngineExtension, ExtensionRootField } from "./extensions";
+import { parseJwtConfig } from "./auth/jwt-config";
+import type { AuthConfig } from "./auth/authenticate";
+import { createHttpApp } from "./http/app";
+
+export interface EngineOptions {
+  /** Postgres URL of the `default` source. Ignored when `pool` is given. */
+  databaseUrl?: string;
+  pool?: Pool;
+  /** Hasura project directory (config.yaml, metadata/). */
+  projectDir: string;
+  adminSecret?: string | null;
+  /** HASURA_GRAPHQL_JWT_SECRET (JSON text). */
+  jwtSecret?: string | null;
+  unauthorizedRole?: string | null;
+  stringifyNumeric?: boolean;
+  /** Serve GraphiQL at / and /console. */
+  enableConsole?: boolean;
+  /** Reported by /v1/version. */
+  version?: string;
+  logger?: Logger;
+  env?: Readonly<Record<string, string | undefined>>;
+  extensions?: EngineExtension[];
+  /** Pool size when the engine creates the pool. */
+  poolSize?: number;
+}
+
+/** The loaded project: replaced as a whole on reload. */
+export interface EngineState {
+  ctx: EngineContext;
+  model: TableModel;
+  schemaFor(role: string, backendOnly: boolean): GraphQLSchema;
+}
+
+export interface Engine {
+  app: express.Express;
+  /** Reloads metadata and catalog; throws (keeping the previous state) when they are inconsistent. */
+  reload(): Promise<void>;
+  /** Stops extensions and closes the pool the engine created. */
+  close(): Promise<void>;
+  pool: Pool;
+  state(): EngineState;
+}
+
+export const DEFAULT_VERSION = "v2.48.3";
+
+/**
+ * Loads the project and builds the engine. Rejects when the metadata is
+ * invalid, a tracked object is missing from the database, or the JWT config is bad.
+ */
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const logger = options.logger ?? silentLogger();
+  const ownsPool = !options.pool;
+  const pool = options.pool ?? new Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+  const extensions = options.extensions ?? [];
+  const projectDir = resolve(options.projectDir);
+  if ((options.jwtSecret || options.unauthorizedRole) && !options.adminSecret) {
+    // Hasura refuses to start in these modes without an admin secret (contract 4.1).
+    throw new Error("[engine] HASURA_GRAPHQL_JWT_SECRET and HASURA_GRAPHQL_UNAUTHORIZED_ROLE need HASURA_GRAPHQL_ADMIN_SECRET");
+  }
+  const auth: AuthConfig = {
+    adminSecret: options.adminSecret ?? null,
+    jwt: options.jwtSecret ? await parseJwtConfig(options.jwtSecret) : null,
+    unauthorizedRole: options.unauthorizedRole ?? null,
+  };
+
+  const load = async (): Promise<EngineState> => {
+    const metadata: EngineMetadata = loadMetadata(projectDir);
+    const catalog = await introspectCatalog(pool);
+    const model = buildTableModel(metadata, catalog);
+    const ctx: EngineContext = { pool, metadata, catalog, logger, env: options.env ?? {}, projectDir };
+    const cache = new Map<string, GraphQLSchema>();
+    const schemaFor = (role: string, backendOnly: boolean): GraphQLSchema => {
+      const key = `${role}\u0000${backendOnly ? 1 : 0}`;
+      let schema = cache.get(key);
+      if (!schema) {
+        schema = buildRoleSchema({
+          model,
+          options: { role, backendOnly },
+          extensionFields: (lookup: (name: string) => GraphQLNamedType | undefined) => {
+            const query: Record<string, ExtensionRootField> = {};
+            const mutation: Record<string, ExtensionRootField> = {};
+            for (const ext of extensions) {
+              const fields = ext.rootFields?.(role, ctx, { get: lookup });
+              Object.assign(query, fields?.query ?? {});
+              Object.assign(mutation, fields?.mutation ?? {});
+            }
+            return { query, mutation };
+          },
+        });
+        cache.set(key, schema);
+      }
+      return schema;
+    };
+    for (const ext of extensions) await ext.onMetadataLoaded?.(ctx);
+    return { ctx, model, schemaFor };
+  };
+
+  let current = await load();
+  for (const ext of extensions) await ext.start?.(current.ctx);
+
+  const engine: Engine = {
+    pool,
+    state: () => current,
+    reload: async () => {
+      current = await load();
+    },
+    close: async () => {
+      for (const ext of [...extensions].reverse()) await ext.stop?.();
+      if (ownsPool) await pool.end();
+    },
+    app: undefined as unknown as express.Express,
+  };
+  engine.app = createHttpApp({
+    engine,
+    auth,
+    extensions,
+    stringifyNumeric: options.stringifyNumeric ?? false,
+    enableConsole: options.enableConsole ?? false,
+    version: options.version ?? DEFAULT_VERSION,
+    logger,
+  });
+  return engine;
+}
