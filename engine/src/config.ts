@@ -1,0 +1,51 @@
+/**
+ * engine/ configuration from the environment, with Hasura's own variable names
+ * (contract 8.3; docs: deployment/graphql-engine-flags/reference).
+ */
+import { z } from "zod";
+import { booleanString, LOG_LEVELS, parseEnv } from "../../common/src/config";
+
+export const EngineConfigSchema = z
+  .object({
+    /** Postgres URL of the default source; DATABASE_URL is the fallback. */
+    HASURA_GRAPHQL_DATABASE_URL: z.string().min(1).optional(),
+    DATABASE_URL: z.string().min(1).optional(),
+    /** Enables auth; required for JWT mode and the unauthorized role. */
+    HASURA_GRAPHQL_ADMIN_SECRET: z.string().min(1).optional(),
+    /** Hasura's JWT config JSON (contract 4.2). */
+    HASURA_GRAPHQL_JWT_SECRET: z.string().min(1).optional(),
+    /** Role for requests without credentials. */
+    HASURA_GRAPHQL_UNAUTHORIZED_ROLE: z.string().min(1).optional(),
+    HASURA_GRAPHQL_SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HASURA_GRAPHQL_SERVER_HOST: z.string().min(1).default("0.0.0.0"),
+    /** The Hasura project served (config.yaml + metadata/); `--project` wins. */
+    HASURA_GRAPHQL_PROJECT_DIR: z.string().min(1).optional(),
+    HASURA_PROJECT_DIR: z.string().min(1).optional(),
+    /** bigint, numeric and float8 as JSON strings. */
+    HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES: booleanString(false),
+    /** GraphiQL at / and /console. */
+    HASURA_GRAPHQL_ENABLE_CONSOLE: booleanString(true),
+    /** Postgres connections of the engine's pool. */
+    HASURA_GRAPHQL_PG_CONNECTIONS: z.coerce.number().int().positive().default(20),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  })
+  .refine((c) => c.HASURA_GRAPHQL_DATABASE_URL || c.DATABASE_URL, { message: "is required", path: ["HASURA_GRAPHQL_DATABASE_URL"] });
+export type EngineConfig = z.infer<typeof EngineConfigSchema>;
+
+/** Parses env and command-line flags (`--project <dir>`, `--port <n>`). Throws ConfigError naming bad keys. */
+export function loadEngineConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): EngineConfig & { projectDir: string; databaseUrl: string } {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--(project|port)(?:=(.*))?$/.exec(argv[i]);
+    if (m) flags[m[1]] = m[2] ?? argv[++i] ?? "";
+  }
+  const config = parseEnv(EngineConfigSchema, {
+    ...env,
+    ...(flags.port !== undefined ? { HASURA_GRAPHQL_SERVER_PORT: flags.port } : {}),
+  });
+  return {
+    ...config,
+    projectDir: flags.project || config.HASURA_GRAPHQL_PROJECT_DIR || config.HASURA_PROJECT_DIR || "hasura",
+    databaseUrl: (config.HASURA_GRAPHQL_DATABASE_URL ?? config.DATABASE_URL) as string,
+  };
+}

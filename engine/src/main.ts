@@ -1,0 +1,68 @@
+/**
+ * Starts the engine: config from env and flags, createEngine, listen, and a
+ * graceful close on SIGTERM/SIGINT. `node --import tsx engine/src/main.ts --project hasura`.
+ */
+import type { Server } from "node:http";
+import { ConfigError } from "../../common/src/config";
+import { createLogger } from "../../common/src/logger";
+import { loadEngineConfig } from "./config";
+import { createEngine } from "./server";
+import type { EngineExtension } from "./extensions";
+
+/** Extensions wired into the running engine (events, crons, actions register here). */
+function extensions(): EngineExtension[] {
+  return [];
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadEngineConfig(process.env, process.argv.slice(2));
+  } catch (err: unknown) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`engine: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ name: "engine", level: config.LOG_LEVEL });
+  const engine = await createEngine({
+    databaseUrl: config.databaseUrl,
+    projectDir: config.projectDir,
+    adminSecret: config.HASURA_GRAPHQL_ADMIN_SECRET ?? null,
+    jwtSecret: config.HASURA_GRAPHQL_JWT_SECRET ?? null,
+    unauthorizedRole: config.HASURA_GRAPHQL_UNAUTHORIZED_ROLE ?? null,
+    stringifyNumeric: config.HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES,
+    enableConsole: config.HASURA_GRAPHQL_ENABLE_CONSOLE,
+    poolSize: config.HASURA_GRAPHQL_PG_CONNECTIONS,
+    env: process.env,
+    logger,
+    extensions: extensions(),
+  });
+  const server: Server = engine.app.listen(config.HASURA_GRAPHQL_SERVER_PORT, config.HASURA_GRAPHQL_SERVER_HOST, () => {
+    logger.info({ port: config.HASURA_GRAPHQL_SERVER_PORT, project: config.projectDir }, "engine listening");
+  });
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "engine stopping");
+    server.close(() => {
+      engine.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, "engine close failed");
+          process.exit(1);
+        },
+      );
+    });
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`engine: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
