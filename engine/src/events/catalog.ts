@@ -12,11 +12,16 @@ import type { Pool, PoolClient } from "pg";
 /** Arbitrary but fixed key for pg_advisory_xact_lock around catalog DDL. */
 export const CATALOG_LOCK_KEY = 4_815_162_342;
 
-const EVENT_CATALOG_SQL = `
+/** The schema and the id generator every hdb_catalog table defaults to (contract 1.3). */
+export const BASE_CATALOG_SQL = `
 create schema if not exists hdb_catalog;
 
 create or replace function hdb_catalog.gen_hasura_uuid() returns uuid
   language sql as 'select gen_random_uuid()';
+`;
+
+const EVENT_CATALOG_SQL = `
+${BASE_CATALOG_SQL}
 
 create table if not exists hdb_catalog.hdb_source_catalog_version (
   version text not null,
