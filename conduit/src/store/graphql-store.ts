@@ -9,11 +9,9 @@
  * The generated SDK (graphql/generated/sdk.ts) replaces these hand-typed calls
  * once graphql/schema.graphql exists; the documents are the same files.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { GraphQLClient } from "graphql-request";
 import { z } from "zod";
 import { cached, TtlLru } from "./lru";
+import { createAdminRequest } from "./operations";
 import {
   ControllerRecordSchema,
   ProcessorRecordSchema,
@@ -24,27 +22,12 @@ import {
   type RightsRequestRow,
 } from "./types";
 
-const OPERATIONS_DIR = join(__dirname, "..", "..", "..", "graphql", "operations", "conduit");
-
-function operation(name: string): string {
-  return readFileSync(join(OPERATIONS_DIR, `${name}.graphql`), "utf8");
-}
-
-const DOCUMENTS = {
-  FindControllerByDid: operation("FindControllerByDid"),
-  FindDataProcessor: operation("FindDataProcessor"),
-  FindDataProcessorsByService: operation("FindDataProcessorsByService"),
-  InsertWebhookIntake: operation("InsertWebhookIntake"),
-  FindRecentWebhookIntake: operation("FindRecentWebhookIntake"),
-  InsertPlatformRightsRequest: operation("InsertPlatformRightsRequest"),
-  FindPlatformRightsRequest: operation("FindPlatformRightsRequest"),
-};
-
 const ControllersResult = z.object({ dataControllers: z.array(ControllerRecordSchema) });
 const ProcessorResult = z.object({ dataProcessor: ProcessorRecordSchema.nullable() });
 const ProcessorsResult = z.object({ dataProcessors: z.array(ProcessorRecordSchema) });
 const InsertResult = z.object({ insertWebhookIntake: z.object({ affected_rows: z.number().int() }).nullable() });
 const RecentResult = z.object({ webhookIntake: z.array(z.object({ contentKey: z.string() })) });
+const InsertRightsResult = z.object({ insertDataSubjectRightsRequest: z.object({ id: z.string() }).nullable() });
 const RightsExistResult = z.object({ dataSubjectRightsRequests: z.array(z.object({ id: z.string() })) });
 
 export interface GraphqlStoreOptions {
@@ -58,13 +41,7 @@ export interface GraphqlStoreOptions {
 }
 
 export function createGraphqlStore(options: GraphqlStoreOptions): IntakeStore {
-  const timeoutMs = options.timeoutMs ?? 5000;
-  const client = new GraphQLClient(options.endpoint, {
-    headers: { "x-hasura-admin-secret": options.adminSecret },
-    fetch: (input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
-  });
-  const request = async <S extends z.ZodType>(schema: S, document: string, variables: Record<string, unknown>): Promise<z.infer<S>> =>
-    schema.parse(await client.request<unknown>(document, variables));
+  const request = createAdminRequest(options);
 
   const ttl = options.cacheTtlMs ?? 30_000;
   const max = options.cacheMaxEntries ?? 10_000;
@@ -72,11 +49,11 @@ export function createGraphqlStore(options: GraphqlStoreOptions): IntakeStore {
   const processorCache = new TtlLru<ProcessorRecord | undefined>(max, ttl);
 
   const loadController = cached(controllerCache, async (did) => {
-    const result = await request(ControllersResult, DOCUMENTS.FindControllerByDid, { did });
+    const result = await request(ControllersResult, "FindControllerByDid", { did });
     return result.dataControllers[0];
   });
   const loadProcessor = cached(processorCache, async (id) => {
-    const result = await request(ProcessorResult, DOCUMENTS.FindDataProcessor, { id });
+    const result = await request(ProcessorResult, "FindDataProcessor", { id });
     return result.dataProcessor ?? undefined;
   });
 
@@ -96,18 +73,18 @@ export function createGraphqlStore(options: GraphqlStoreOptions): IntakeStore {
       const key = `${controllerId}/${service}`;
       const hit = processorCache.get(key);
       if (hit) return [hit];
-      const result = await request(ProcessorsResult, DOCUMENTS.FindDataProcessorsByService, { controllerId, service });
+      const result = await request(ProcessorsResult, "FindDataProcessorsByService", { controllerId, service });
       if (result.dataProcessors.length === 1) processorCache.set(key, result.dataProcessors[0]);
       return result.dataProcessors;
     },
     async insertIntake(rows) {
       if (rows.length === 0) return 0;
-      const result = await request(InsertResult, DOCUMENTS.InsertWebhookIntake, { objects: rows });
+      const result = await request(InsertResult, "InsertWebhookIntake", { objects: rows });
       return result.insertWebhookIntake?.affected_rows ?? 0;
     },
     async recentContentKeys(controllerId, keys, since) {
       if (keys.length === 0) return new Set();
-      const result = await request(RecentResult, DOCUMENTS.FindRecentWebhookIntake, {
+      const result = await request(RecentResult, "FindRecentWebhookIntake", {
         controllerId,
         contentKeys: [...new Set(keys)],
         since: since.toISOString(),
@@ -115,11 +92,11 @@ export function createGraphqlStore(options: GraphqlStoreOptions): IntakeStore {
       return new Set(result.webhookIntake.map((r) => r.contentKey));
     },
     async rightsRequestExists(controllerId, details) {
-      const result = await request(RightsExistResult, DOCUMENTS.FindPlatformRightsRequest, { controllerId, details });
+      const result = await request(RightsExistResult, "FindPlatformRightsRequest", { controllerId, details });
       return result.dataSubjectRightsRequests.length > 0;
     },
     async insertRightsRequest(intake: IntakeRow, rightsRequest: RightsRequestRow) {
-      await client.request<unknown>(DOCUMENTS.InsertPlatformRightsRequest, { intake, request: rightsRequest });
+      await request(InsertRightsResult, "InsertPlatformRightsRequest", { intake, request: rightsRequest });
     },
   };
 }

@@ -1,0 +1,267 @@
+/**
+ * Integration management: create controllers and integrations, issue their
+ * webhook URLs and tokens, rotate keys, and the custom-integration CRUD the
+ * handlers' actions expose. Plain functions of (input, deps); secrets are
+ * returned once and stored only hashed or encrypted.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  decryptSecret,
+  encryptSecret,
+  generateApiKey,
+  generateDxKey,
+  generateSecretToken,
+  generateWebhookSecret,
+  hashSecretKey,
+  issueIntegrationToken,
+  SECRET_CONTEXT,
+  verifySecretKey,
+  type SecretKeyRing,
+} from "../../../common/src/crypto";
+import { AuthError, NotFoundError, ValidationError } from "../../../common/src/errors";
+import { validate } from "../integrations/core";
+import { generateStandardWebhooksSecret } from "../integrations/custom/signature";
+import { CustomIntegrationConfigSchema, type CustomIntegrationConfig } from "../integrations/custom/schemas";
+import { isServiceName, type ServiceName } from "../integrations/types";
+import { ProcessorChecksSchema, processorSecrets, signingSecretPlaintext } from "../intake/processor-settings";
+import type { ManagementStore, ProcessorSummary } from "./store";
+
+export interface ManagementDeps {
+  store: ManagementStore;
+  jweKeys: SecretKeyRing;
+  secretKeys: SecretKeyRing;
+  publicBaseUrl: string;
+  now: () => Date;
+}
+
+/** Route path of a service's webhook endpoint (NetSuite has its own, issue 5). */
+export function eventPath(service: ServiceName): string {
+  return service === "netsuite" ? "/api/v1/integrations/netsuite/webhook/event" : `/api/v1/integrations/${service}/event`;
+}
+
+function baseUrl(deps: ManagementDeps): string {
+  return deps.publicBaseUrl.replace(/\/$/, "");
+}
+
+/** What `createController` returns; the DX key and webhook secret are shown this once. */
+export interface CreatedController {
+  id: string;
+  did: string;
+  dxKey: string;
+  webhookSecret: string;
+}
+
+export async function createController(
+  input: { title: string; did?: string; plan?: "trial" | "starter" | "business" | "enterprise"; trialDays?: number },
+  deps: ManagementDeps,
+): Promise<CreatedController> {
+  const did = input.did ?? `did:pp:${randomBytes(16).toString("hex")}`;
+  if (!/^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/.test(did)) throw new ValidationError("Invalid DID", [{ path: "did", message: "expected did:<method>:<id>" }]);
+  const plan = input.plan ?? "trial";
+  const dxKey = generateDxKey();
+  const webhookSecret = generateWebhookSecret();
+  const trialExpiresAt = plan === "trial" ? new Date(deps.now().getTime() + (input.trialDays ?? 14) * 86_400_000).toISOString() : null;
+  const row = await deps.store.insertController({
+    title: input.title,
+    did,
+    dxKeyHash: hashSecretKey(dxKey),
+    webhookSecretEncrypted: encryptSecret(webhookSecret, deps.secretKeys, SECRET_CONTEXT.controllerWebhookSecret),
+    plan,
+    trialExpiresAt,
+  });
+  return { id: row.id, did: row.did, dxKey, webhookSecret };
+}
+
+async function controllerFor(did: string, dxKey: string, deps: ManagementDeps) {
+  const controller = await deps.store.findControllerByDid(did);
+  if (!controller || !verifySecretKey(dxKey, controller.dxKeyHash)) throw new AuthError("Unknown DID or wrong DX key");
+  return controller;
+}
+
+/** What a platform integration needs configured on the platform side. */
+export interface CreatedIntegration {
+  processorId: string;
+  service: ServiceName;
+  /** The URL to give the platform (holds the JWE token, or did + dpid for custom). */
+  webhookUrl: string;
+  token?: string;
+  /** Secret the platform signs with, when conduit generates it (NetSuite, custom Standard Webhooks). */
+  signingSecret?: string;
+  /** Custom integrations: the API key (shown once) and the Authorization header value. */
+  apiKey?: string;
+  webhookAuth?: string;
+  /** Custom integrations: the x-webhook-secret value to send. */
+  webhookSecretHeader?: string;
+  notes: string[];
+}
+
+export interface CreateIntegrationInput {
+  did: string;
+  dxKey: string;
+  service: string;
+  name: string;
+  /** The platform's signing secret (Shopify client secret, Stripe whsec_…, …). */
+  signingSecret?: string;
+  /** Platform checks and legal basis/purpose, stored in data_processors.config. */
+  config?: Record<string, unknown>;
+  custom?: unknown;
+  /** Custom integrations: also require Standard Webhooks signatures. */
+  standardWebhooks?: boolean;
+}
+
+const NEEDS_PLATFORM_SECRET: ReadonlySet<ServiceName> = new Set<ServiceName>([
+  "shopify", "stripe", "woocommerce", "mailchimp", "customer-io", "klaviyo", "quickbooks", "survey-monkey", "hubspot", "xero",
+]);
+
+export async function createIntegration(input: CreateIntegrationInput, deps: ManagementDeps): Promise<CreatedIntegration> {
+  if (!isServiceName(input.service)) throw new ValidationError("Unknown service", [{ path: "service", message: "is not a supported integration" }]);
+  const service: ServiceName = input.service;
+  const controller = await controllerFor(input.did, input.dxKey, deps);
+  const config = validate(ProcessorChecksSchema, input.config ?? {}, "integration config");
+  const notes: string[] = [];
+  let signingSecret = input.signingSecret;
+  let generatedSecret: string | undefined;
+  if (service === "netsuite" && !signingSecret) {
+    signingSecret = generatedSecret = generateSecretToken("ns_");
+    notes.push("Store the signing secret in NetSuite (Setup > Company > API Secrets); the SuiteScript signs X-NetSuite-Timestamp + '.' + body with HMAC-SHA256, hex, in X-NetSuite-Signature (conduit/README.md).");
+  }
+  if (service === "custom" && input.standardWebhooks) {
+    signingSecret = generatedSecret = generateStandardWebhooksSecret();
+    notes.push("Sign every request with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature) using the signing secret; requests more than 5 minutes old are refused (replay protection).");
+  }
+  if (NEEDS_PLATFORM_SECRET.has(service) && !signingSecret) {
+    throw new ValidationError("This platform signs its webhooks: pass its signing secret", [{ path: "signingSecret", message: "is required" }]);
+  }
+  if (service === "salesforce" && !config.salesforceOrganizationId) throw new ValidationError("Salesforce needs the organization id", [{ path: "config.salesforceOrganizationId", message: "is required" }]);
+  let google: string | undefined;
+  if (service === "google-drive" && !config.googleChannelToken) {
+    google = randomBytes(32).toString("base64url");
+    config.googleChannelToken = google;
+  }
+  let custom: CustomIntegrationConfig | undefined;
+  let apiKey: string | undefined;
+  if (service === "custom") {
+    custom = validate(CustomIntegrationConfigSchema, input.custom ?? {}, "custom integration definition");
+    apiKey = generateApiKey();
+  }
+  const processor = await deps.store.insertProcessor({
+    controllerId: controller.id,
+    service,
+    name: input.name,
+    status: "active",
+    signingSecretEncrypted: signingSecret ? encryptSecret(signingSecret, deps.secretKeys, SECRET_CONTEXT.processorSigningSecret) : null,
+    apiKeyHash: apiKey ? hashSecretKey(apiKey) : null,
+    config,
+    eventDefinitions: custom?.eventDefinitions ?? [],
+    fieldMappings: custom?.fieldMappings ?? [],
+  });
+  if (service === "custom") {
+    const webhookSecret = decryptSecret(controller.webhookSecretEncrypted ?? "", deps.secretKeys, SECRET_CONTEXT.controllerWebhookSecret);
+    const url = new URL(baseUrl(deps) + eventPath(service));
+    url.searchParams.set("did", controller.did);
+    url.searchParams.set("dpid", processor.id);
+    return {
+      processorId: processor.id,
+      service,
+      webhookUrl: url.toString(),
+      apiKey,
+      webhookAuth: `Bearer ${apiKey}`,
+      webhookSecretHeader: webhookSecret,
+      ...(generatedSecret ? { signingSecret: generatedSecret } : {}),
+      notes: [
+        "Send Authorization: <webhookAuth> and x-webhook-secret: <webhookSecretHeader> with every request; the API key is shown only now.",
+        "Body: JSON with event (a defined event name) and triggeredAt (ISO 8601) plus the defined fields; an optional eventId makes retries idempotent.",
+        ...(generatedSecret ? notes : ["Optional replay protection: re-create or update the integration with Standard Webhooks signing enabled."]),
+      ],
+    };
+  }
+  const token = await issueIntegrationToken({ did: controller.did, dxKey: input.dxKey, dpid: processor.id }, deps.jweKeys);
+  const url = new URL(baseUrl(deps) + eventPath(service));
+  url.searchParams.set("token", token);
+  if (google) notes.push(`Create the Drive channel with token "${google}" (echoed in X-Goog-Channel-Token).`);
+  if (service === "mailchimp-marketing" || service === "eventbrite") notes.push("This platform does not sign webhooks: keep the URL secret; the token in it is the credential.");
+  return { processorId: processor.id, service, webhookUrl: url.toString(), token, ...(generatedSecret ? { signingSecret: generatedSecret } : {}), notes };
+}
+
+/** A new DX key. Every integration URL token carries the DX key, so old URLs stop working: re-issue them. */
+export async function rotateDxKey(input: { did: string; dxKey: string }, deps: ManagementDeps): Promise<{ did: string; dxKey: string }> {
+  const controller = await controllerFor(input.did, input.dxKey, deps);
+  const dxKey = generateDxKey();
+  await deps.store.updateControllerSecrets(controller.id, { dxKeyHash: hashSecretKey(dxKey) });
+  return { did: controller.did, dxKey };
+}
+
+export async function rotateWebhookSecret(input: { did: string; dxKey: string }, deps: ManagementDeps): Promise<{ did: string; webhookSecret: string }> {
+  const controller = await controllerFor(input.did, input.dxKey, deps);
+  const webhookSecret = generateWebhookSecret();
+  await deps.store.updateControllerSecrets(controller.id, { webhookSecretEncrypted: encryptSecret(webhookSecret, deps.secretKeys, SECRET_CONTEXT.controllerWebhookSecret) });
+  return { did: controller.did, webhookSecret };
+}
+
+async function ownedProcessor(input: { did: string; dxKey: string; processorId: string }, deps: ManagementDeps) {
+  const controller = await controllerFor(input.did, input.dxKey, deps);
+  const processor = await deps.store.findProcessor(input.processorId);
+  if (!processor || processor.controllerId !== controller.id) throw new NotFoundError("Unknown integration");
+  return { controller, processor };
+}
+
+/** A new custom-integration API key (the old one stops at once). */
+export async function rotateApiKey(input: { did: string; dxKey: string; processorId: string }, deps: ManagementDeps): Promise<{ apiKey: string; webhookAuth: string }> {
+  const { processor } = await ownedProcessor(input, deps);
+  if (processor.service !== "custom") throw new ValidationError("Only custom integrations have API keys", [{ path: "processorId", message: "is not a custom integration" }]);
+  const apiKey = generateApiKey();
+  await deps.store.updateProcessor(processor.id, { apiKeyHash: hashSecretKey(apiKey) });
+  return { apiKey, webhookAuth: `Bearer ${apiKey}` };
+}
+
+/**
+ * Sets a new platform signing secret; with `keepPrevious` the old one is still
+ * accepted (platforms keep signing with it for a while: Shopify up to an hour,
+ * Stripe up to 24 h).
+ */
+export async function setSigningSecret(
+  input: { did: string; dxKey: string; processorId: string; signingSecret: string; keepPrevious?: boolean },
+  deps: ManagementDeps,
+): Promise<{ secrets: number }> {
+  const { processor } = await ownedProcessor(input, deps);
+  const previous = input.keepPrevious ? processorSecrets(processor, deps.secretKeys).slice(0, 1) : [];
+  const secrets = [input.signingSecret, ...previous.filter((s) => s !== input.signingSecret)];
+  await deps.store.updateProcessor(processor.id, {
+    signingSecretEncrypted: encryptSecret(signingSecretPlaintext(secrets), deps.secretKeys, SECRET_CONTEXT.processorSigningSecret),
+  });
+  return { secrets: secrets.length };
+}
+
+/** Custom-integration CRUD (the handlers' actions call these). */
+export async function listIntegrations(input: { did: string; dxKey: string; service?: string }, deps: ManagementDeps): Promise<ProcessorSummary[]> {
+  const controller = await controllerFor(input.did, input.dxKey, deps);
+  return deps.store.listProcessors(controller.id, input.service);
+}
+
+export async function getIntegration(input: { did: string; dxKey: string; processorId: string }, deps: ManagementDeps): Promise<ProcessorSummary> {
+  const { processor } = await ownedProcessor(input, deps);
+  const [summary] = (await deps.store.listProcessors(processor.controllerId, processor.service)).filter((p) => p.id === processor.id);
+  if (!summary) throw new NotFoundError("Unknown integration");
+  return summary;
+}
+
+export async function updateCustomIntegration(
+  input: { did: string; dxKey: string; processorId: string; name?: string; status?: "active" | "paused"; custom?: unknown },
+  deps: ManagementDeps,
+): Promise<ProcessorSummary> {
+  const { processor } = await ownedProcessor(input, deps);
+  if (processor.service !== "custom") throw new ValidationError("Only custom integrations have definitions", [{ path: "processorId", message: "is not a custom integration" }]);
+  const custom = input.custom === undefined ? undefined : validate(CustomIntegrationConfigSchema, input.custom, "custom integration definition");
+  const updated = await deps.store.updateProcessor(processor.id, {
+    ...(input.name ? { name: input.name } : {}),
+    ...(input.status ? { status: input.status } : {}),
+    ...(custom ? { eventDefinitions: custom.eventDefinitions, fieldMappings: custom.fieldMappings } : {}),
+  });
+  if (!updated) throw new NotFoundError("Unknown integration");
+  return updated;
+}
+
+export async function deleteIntegration(input: { did: string; dxKey: string; processorId: string }, deps: ManagementDeps): Promise<{ deleted: boolean }> {
+  const { processor } = await ownedProcessor(input, deps);
+  return { deleted: await deps.store.deleteProcessor(processor.id) };
+}
