@@ -81,6 +81,9 @@ function serviceEnv(config: ResolvedStartConfig, databaseUrl: string, smtpUrl: s
     HASURA_GRAPHQL_ENDPOINT: engineEndpoint,
     HASURA_GRAPHQL_ADMIN_SECRET: config.HASURA_GRAPHQL_ADMIN_SECRET,
     HASURA_GRAPHQL_JWT_SECRET: config.HASURA_GRAPHQL_JWT_SECRET,
+    // Transparency Center and consent widget calls carry no credentials; the
+    // metadata grants the `anonymous` role exactly those actions.
+    HASURA_GRAPHQL_UNAUTHORIZED_ROLE: config.HASURA_GRAPHQL_UNAUTHORIZED_ROLE,
     // engine/ reads Hasura's own names for its listen address and project.
     HASURA_GRAPHQL_SERVER_PORT: String(config.ENGINE_PORT),
     HASURA_GRAPHQL_SERVER_HOST: "127.0.0.1",

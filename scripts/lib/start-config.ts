@@ -35,6 +35,8 @@ export const StartEnvSchema = z.object({
   HASURA_GRAPHQL_ADMIN_SECRET: z.string().min(1).optional(),
   /** Hasura JWT config JSON, e.g. {"type":"HS256","key":"<at least 32 characters>"}. */
   HASURA_GRAPHQL_JWT_SECRET: z.string().min(1).optional(),
+  /** Role for requests without credentials (the metadata grants `anonymous` the public actions). */
+  HASURA_GRAPHQL_UNAUTHORIZED_ROLE: z.string().min(1).default("anonymous"),
   /** engine/ HTTP port. */
   ENGINE_PORT: port(8080),
   HANDLERS_PORT: port(3000),
