@@ -1,0 +1,87 @@
+/**
+ * The typed operations handlers run, one per document in
+ * graphql/operations/handlers/ (same names). Until graphql/schema.graphql
+ * exists for codegen, each result is typed by the zod schema below and parsed
+ * at this boundary; domain functions take only the slice they use, e.g.
+ * `Pick<HandlersSdk, "FindLinksByIdentifiers">`, exactly as they would take
+ * the generated SDK's `getSdk(client)` slice.
+ */
+import { z } from "zod";
+import type { RunOperation } from "./graphql";
+
+const uuid = z.string().uuid();
+const timestamp = z.string().min(1);
+const affected = z.object({ affected_rows: z.number().int() });
+const jsonObject = z.record(z.string(), z.unknown());
+
+const PurposeRefSchema = z.object({ id: uuid, slug: z.string(), legalBasis: z.string(), status: z.string() });
+const LinkOwnerSchema = z.object({ identifierType: z.string(), identifierHash: z.string(), dataSubjectId: uuid });
+
+/** Result schemas by operation name. */
+export const RESULT_SCHEMAS = {
+  FindIntakeForProcessing: z.object({
+    webhookIntakeEvent: z
+      .object({
+        id: uuid,
+        status: z.string(),
+        dataProcessor: z
+          .object({
+            id: uuid,
+            service: z.string(),
+            status: z.string(),
+            config: jsonObject,
+            controller: z.object({ purposes: z.array(PurposeRefSchema) }),
+          })
+          .nullable(),
+      })
+      .nullable(),
+  }),
+  FindLinksByIdentifiers: z.object({
+    privacyPreservingLinks: z.array(
+      LinkOwnerSchema.extend({
+        dataSubject: z.object({ id: uuid, status: z.string(), mergedInto: uuid.nullable(), createdAt: timestamp }),
+      }),
+    ),
+  }),
+  CreateDataSubjectWithLinks: z.object({
+    insertDataSubject: z.object({ id: uuid }).nullable(),
+    insertPrivacyPreservingLinks: z.object({ returning: z.array(LinkOwnerSchema) }).nullable(),
+  }),
+  UpsertPrivacyPreservingLinks: z.object({
+    insertPrivacyPreservingLinks: z.object({ returning: z.array(LinkOwnerSchema) }).nullable(),
+  }),
+  DeleteDataSubject: z.object({ deleteDataSubject: z.object({ id: uuid }).nullable() }),
+  MergeDataSubjects: z.object({ updateDataSubjects: affected.nullable() }),
+  RecordProcessingActivity: z.object({
+    insertDataProcessingActivity: z.object({ id: uuid }).nullable(),
+    updateWebhookIntakeEvent: z.object({ id: uuid }).nullable(),
+    updateDataSubjects: affected.nullable(),
+  }),
+  MarkIntakeFailed: z.object({ updateWebhookIntake: affected.nullable() }),
+} as const;
+
+type ResultSchemas = typeof RESULT_SCHEMAS;
+export type OperationName = keyof ResultSchemas;
+export type OperationResult<N extends OperationName> = z.infer<ResultSchemas[N]>;
+
+/** One function per operation: variables in, parsed data out. */
+export type HandlersSdk = {
+  [N in OperationName]: (variables: Record<string, unknown>) => Promise<OperationResult<N>>;
+};
+
+/**
+ * Builds the SDK over `run`. A response that does not match its schema throws
+ * (a 500, so Hasura retries; it means the API and these documents disagree).
+ */
+export function createHandlersSdk(run: RunOperation): HandlersSdk {
+  const sdk: Partial<Record<OperationName, (variables: Record<string, unknown>) => Promise<unknown>>> = {};
+  for (const name of Object.keys(RESULT_SCHEMAS) as OperationName[]) {
+    const schema: z.ZodType = RESULT_SCHEMAS[name];
+    sdk[name] = async (variables) => {
+      const parsed = schema.safeParse(await run(name, variables));
+      if (!parsed.success) throw new Error(`[handlers/sdk] ${name} answered an unexpected shape`);
+      return parsed.data;
+    };
+  }
+  return sdk as HandlersSdk;
+}

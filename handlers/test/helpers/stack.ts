@@ -1,0 +1,159 @@
+/**
+ * The real stack for handlers' integration tests: a fresh database migrated
+ * with hasura/migrations, the engine serving hasura/ on loopback with its
+ * event-trigger worker delivering to the handlers app (also on loopback), and
+ * a real SMTP server. Nothing of the data layer is mocked: every effect is
+ * read back from Postgres.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { Pool } from "pg";
+import { applyMigrations } from "../../../common/src/db/migrate";
+import { createLogger, type Logger } from "../../../common/src/logger";
+import { createEventsExtension } from "../../../engine/src/events/extension";
+import { createEngine, type Engine } from "../../../engine/src/server";
+import { createTestDatabase, type TestDatabase } from "../../../test/helpers/pg";
+import { createGraphqlRunner } from "../../src/adapters/graphql";
+import { createHandlersSdk, type HandlersSdk } from "../../src/adapters/sdk";
+import { createApp } from "../../src/app";
+import { createEventHandlers } from "../../src/events";
+import type { HandlerServices } from "../../src/events/services";
+import { createRegistry } from "../../src/registry";
+
+const ROOT = join(__dirname, "..", "..", "..");
+export const ADMIN_SECRET = "handlers-test-admin-secret";
+export const HANDLERS_SECRET = "handlers-test-webhook-secret-0123";
+
+export interface Stack {
+  db: TestDatabase;
+  pool: Pool;
+  engine: Engine;
+  endpoint: string;
+  handlersUrl: string;
+  sdk: HandlersSdk;
+  clock: { now: Date };
+  logLines: string[];
+  logger: Logger;
+  /** Makes the next `n` deliveries of `triggerName` fail with 500 before reaching the handler. */
+  failNext(triggerName: string, n: number): void;
+  /** Polls `check` (a SQL probe) until it returns true, at most `timeoutMs`. */
+  waitFor(check: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
+  query<T extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.listen(0, "127.0.0.1");
+    server.once("listening", () => resolve((server.address() as AddressInfo).port));
+    server.once("error", reject);
+  });
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export async function startStack(options: { services?: (base: HandlerServices) => HandlerServices } = {}): Promise<Stack> {
+  const db = await createTestDatabase("handlers");
+  await applyMigrations(db.url, join(ROOT, "hasura", "migrations"), { database: "default" });
+  const pool = new Pool({ connectionString: db.url, max: 4 });
+  const logLines: string[] = [];
+  const logger = createLogger({
+    name: "handlers",
+    level: "debug",
+    destination: new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        logLines.push(chunk.toString("utf8"));
+        cb();
+      },
+    }),
+  });
+
+  // The handlers server starts first (the engine's metadata needs its URL);
+  // requests reach the app once it is built.
+  const failures = new Map<string, number>();
+  const target: { app?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  const handlersServer = createServer((req, res) => {
+    if (!target.app) {
+      res.statusCode = 503;
+      res.end();
+      return;
+    }
+    target.app(req, res);
+  });
+  const handlersPort = await listen(handlersServer);
+  const handlersUrl = `http://127.0.0.1:${handlersPort}`;
+
+  const engine = await createEngine({
+    databaseUrl: db.url,
+    projectDir: join(ROOT, "hasura"),
+    adminSecret: ADMIN_SECRET,
+    poolSize: 8,
+    env: {
+      HANDLERS_EVENT_WEBHOOK_URL: `${handlersUrl}/events`,
+      HANDLERS_BASE_URL: handlersUrl,
+      HANDLERS_WEBHOOK_SECRET: HANDLERS_SECRET,
+    },
+    extensions: [createEventsExtension({ settings: { fetchIntervalMs: 50 } })],
+  });
+  const engineServer = createServer(engine.app);
+  const enginePort = await listen(engineServer);
+  const endpoint = `http://127.0.0.1:${enginePort}/v1/graphql`;
+  const sdk = createHandlersSdk(createGraphqlRunner({ endpoint, adminSecret: ADMIN_SECRET }));
+  const clock = { now: new Date("2026-03-02T10:00:00.000Z") };
+  const base: HandlerServices = { sdk };
+  const services = options.services ? options.services(base) : base;
+  const registry = createRegistry({
+    events: createEventHandlers(services).map((h) => ({
+      name: h.name,
+      handle: async (event, ctx) => {
+        const left = failures.get(h.name) ?? 0;
+        if (left > 0) {
+          failures.set(h.name, left - 1);
+          throw new Error("injected transient failure");
+        }
+        return h.handle(event, ctx);
+      },
+    })),
+  });
+  const express = createApp({ webhookSecret: HANDLERS_SECRET, logger, registry, now: () => clock.now });
+  target.app = (req, res) => {
+    express(req, res);
+  };
+
+  const query = async <T extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> => (await pool.query(text, values)).rows as T[];
+  return {
+    db,
+    pool,
+    engine,
+    endpoint,
+    handlersUrl,
+    sdk,
+    clock,
+    logLines,
+    logger,
+    query,
+    failNext(triggerName, n) {
+      failures.set(triggerName, n);
+    },
+    async waitFor(check, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (await check()) return;
+        if (Date.now() > deadline) throw new Error("[handlers/test] condition not met in time");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() {
+      await engine.close();
+      await close(engineServer);
+      await close(handlersServer);
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
