@@ -90,6 +90,8 @@ async function verify(jwt: JwtVerifier, token: string, now: () => Date): Promise
     if (err instanceof joseErrors.JWTExpired) throw verifyError("JWTExpired");
     if (err instanceof joseErrors.JWSSignatureVerificationFailed) throw verifyError("JWSError JWSInvalidSignature");
     if (err instanceof joseErrors.JWTClaimValidationFailed) throw verifyError(err.claim === "nbf" ? "JWTNotYetValid" : `JWTClaimsSetDecodeError ${err.message}`);
+    if (err instanceof joseErrors.JWSInvalid || err instanceof joseErrors.JWTInvalid) throw verifyError("JWSError CompactDecodeError");
+    if (err instanceof joseErrors.JOSEAlgNotAllowed) throw verifyError("JWSError JWSInvalidSignature");
     if (err instanceof joseErrors.JOSEError) throw verifyError(`JWSError ${err.code}`);
     throw verifyError("JWSError CompactDecodeError");
   }

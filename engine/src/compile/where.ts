@@ -202,11 +202,12 @@ function compileComparison(
     if (mode === "permission" && isSessionVariableName(v)) return castValue(sessionValue(ctx.session, v), column);
     return castValue(v, column);
   };
-  const listValue = (v: unknown, elementType: Sql): Sql => {
+  /** A list parameter; `asColumn` encodes items as values of the column (json as text), else as plain text. */
+  const listValue = (v: unknown, elementType: Sql, asColumn = true): Sql => {
     if (mode === "permission" && isSessionVariableName(v)) return sql`${sessionArray(ctx.session, v)}::${elementType}`;
     if (!Array.isArray(v)) throw new HasuraError("validation-failed", "expected a list");
     const items = v.map((x) => (mode === "permission" && isSessionVariableName(x) ? sessionValue(ctx.session, x) : x));
-    return sql`${items.map((x) => encodeValue(x, { ...column, isArray: false }))}::${elementType}`;
+    return sql`${asColumn ? items.map((x) => encodeValue(x, { ...column, isArray: false })) : items.map(String)}::${elementType}`;
   };
   for (const [rawOp, value] of Object.entries(ops)) {
     const op = mode === "permission" ? normalizeOp(rawOp) : rawOp;
@@ -235,7 +236,7 @@ function compileComparison(
       continue;
     }
     if (op === "_has_keys_any" || op === "_has_keys_all") {
-      const list = listValue(value, sql.raw("text[]"));
+      const list = listValue(value, sql.raw("text[]"), false);
       parts.push(op === "_has_keys_any" ? sql`${expr} ?| ${list}` : sql`${expr} ?& ${list}`);
       continue;
     }

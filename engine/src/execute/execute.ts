@@ -84,6 +84,10 @@ async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlReq
   } catch {
     throw new HasuraError("validation-failed", "not a valid graphql query", "$.query");
   }
+  // graphql-js leaves a mutation against a schema without mutation_root to execution; Hasura rejects it up front (contract 6.3).
+  if (document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === "mutation") && !schema.getMutationType()) {
+    throw new HasuraError("validation-failed", "no mutations exist", "$");
+  }
   const errors = validate(schema, document);
   if (errors.length > 0) throw fromValidationError(document, errors[0]);
 
