@@ -87,6 +87,7 @@ describe("hasura/seeds/default", () => {
       "public.data_subjects": 3,
       "public.domain_verifications": 1,
       "public.email_outbox": 0,
+      "public.erasure_suppressions": 0,
       "public.generated_documents": 1,
       "public.integration_sync_jobs": 0,
       "public.privacy_preserving_links": 4,
