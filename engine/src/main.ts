@@ -6,12 +6,15 @@ import type { Server } from "node:http";
 import { ConfigError } from "../../common/src/config";
 import { createLogger } from "../../common/src/logger";
 import { loadEngineConfig } from "./config";
-import { createEngine } from "./server";
+import { createEngine, DEFAULT_VERSION } from "./server";
 import type { EngineExtension } from "./extensions";
+import { createCronsExtension } from "./crons/extension";
+import { createEventsExtension } from "./events/extension";
+import { migrationsAtStartConfig, runMigrationsAtStart } from "./migrations/at-start";
 
 /** Extensions wired into the running engine (events, crons, actions register here). */
 function extensions(): EngineExtension[] {
-  return [];
+  return [createEventsExtension({ serverVersion: DEFAULT_VERSION }), createCronsExtension({ serverVersion: DEFAULT_VERSION })];
 }
 
 async function main(): Promise<void> {
@@ -26,6 +29,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ name: "engine", level: config.LOG_LEVEL });
+  // Before the metadata is loaded: tracked tables must exist (contract 7.5).
+  const migrations = migrationsAtStartConfig(process.env, process.argv.slice(2), config.projectDir);
+  if (migrations.enabled) await runMigrationsAtStart(config.databaseUrl, migrations.migrationsDir, logger);
   const engine = await createEngine({
     databaseUrl: config.databaseUrl,
     projectDir: config.projectDir,

@@ -5,17 +5,16 @@
  */
 import type { Pool } from "pg";
 import { z } from "zod";
+import { HasuraError } from "../errors";
 import type { PreparedTrigger } from "./prepare";
 
-/** A failure rendered as Hasura's `{path, error, code}` (contract 8.2). */
-export class MetadataApiError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly status = 400,
-    readonly path = "$.args",
-  ) {
-    super(message);
+/**
+ * A failure the engine's /v1/metadata route renders as Hasura's
+ * `{path, error, code}` with `status` (contract 8.2).
+ */
+export class MetadataApiError extends HasuraError {
+  constructor(message: string, code: string, status = 400, path = "$.args") {
+    super(code, message, path, status);
     this.name = "MetadataApiError";
   }
 }
