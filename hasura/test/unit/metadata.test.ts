@@ -141,6 +141,11 @@ describe("actions", () => {
       expect(action.definition.timeout).toBe(30);
     }
   });
+
+  test("actions.yaml states the same root (query or mutation) as actions.graphql", () => {
+    const roots = metadata.actions.map((a) => [a.name, a.definition.type ?? "mutation"]);
+    expect(roots).toEqual(metadata.actions.map((a) => [a.name, actionsSdl.fields.get(a.name)?.root]));
+  });
 });
 
 function camelCase(snake: string): string {
