@@ -84,7 +84,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, what: s
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({
     path: issue.path.length > 0 ? issue.path.map(String).join(".") : "(root)",
-    message: issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message,
+    message: (issue.code === "invalid_type" || issue.code === "invalid_union") && issue.input === undefined ? "is required" : issue.message,
   }));
   const missing = issues.filter((i) => i.message === "is required").map((i) => i.path);
   const message = missing.length > 0 ? `Invalid ${what}: missing ${missing.join(", ")}` : `Invalid ${what}`;
