@@ -1,0 +1,5 @@
+drop index public.data_subject_rights_requests_open_extended_due_idx;
+drop index public.data_subject_rights_requests_open_due_idx;
+create index data_subject_rights_requests_open_due_idx on public.data_subject_rights_requests (coalesce(extended_due_at, due_at))
+  where completed_at is null;
+drop index public.privacy_preserving_links_controller_hash_idx;
