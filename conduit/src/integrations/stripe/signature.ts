@@ -15,8 +15,11 @@ export const STRIPE_SIGNATURE_HEADER = "stripe-signature";
 export const STRIPE_TOLERANCE_SECONDS = 300;
 
 const webhooks = Stripe.webhooks;
-const signatureHelper = webhooks.signature;
-if (!signatureHelper) throw new Error("[conduit/stripe] the stripe package has no webhook signature helper");
+const signatureHelper = (() => {
+  const helper = webhooks.signature;
+  if (!helper) throw new Error("[conduit/stripe] the stripe package has no webhook signature helper");
+  return helper;
+})();
 
 /** Signs as Stripe does (stripe-node's own test helper). */
 export function signStripe(body: string, secret: string, timestampSeconds: number): string {
