@@ -111,23 +111,10 @@ export function confinesToMembership(table: string, expression: unknown, index: 
   });
 }
 
-/** The member roles a confining expression requires (e.g. owner, admin), or null for any role. */
-export function requiredMemberRoles(table: string, expression: unknown, index: RelationshipIndex): string[] | null {
-  if (!isRecord(expression)) return null;
-  if (table === MEMBERSHIP_TABLE && isActiveMembership(expression)) {
-    const role = expression.role;
-    return isRecord(role) && Array.isArray(role._in) ? role._in.map(String) : null;
-  }
-  for (const [key, value] of Object.entries(expression)) {
-    const nested =
-      key === "_and" && Array.isArray(value)
-        ? value.map((v) => requiredMemberRoles(table, v, index)).find((r) => r !== null) ?? null
-        : index.get(table)?.get(key)
-          ? requiredMemberRoles(index.get(table)?.get(key)?.remoteTable ?? "", value, index)
-          : null;
-    if (nested) return nested;
-  }
-  return null;
+/** The member roles an active-membership object requires (e.g. owner, admin), or null for any role. */
+function memberRoles(membership: Record<string, unknown>): string[] | null {
+  const role = membership.role;
+  return isRecord(role) && Array.isArray(role._in) ? role._in.map(String) : null;
 }
 
 function describeValue(value: unknown): string {
@@ -141,7 +128,7 @@ const OPERATOR_TEXT: Record<string, string> = { _eq: "=", _neq: "!=", _in: "in",
 export function describeBoolExp(table: string, expression: unknown, index: RelationshipIndex): string {
   if (!isRecord(expression) || Object.keys(expression).length === 0) return "every row";
   if (table === MEMBERSHIP_TABLE && isActiveMembership(expression)) {
-    const roles = requiredMemberRoles(table, expression, index);
+    const roles = memberRoles(expression);
     return roles ? `active ${roles.join("/")}` : "active member";
   }
   const parts = Object.entries(expression).map(([key, value]): string => {
