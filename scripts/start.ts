@@ -28,7 +28,7 @@ import type { MailCatcher } from "../common/src/mail";
 import { loadEmbeddedPostgresWithoutExitHooks } from "./lib/embedded-pg";
 import { resolveStartConfig } from "./lib/start-config";
 import type { ResolvedStartConfig } from "./lib/start-config";
-import { startService, waitForHealthy, withTimeout } from "./lib/supervisor";
+import { isPortFree, startService, waitForHealthy, withTimeout } from "./lib/supervisor";
 import type { HealthOutcome, ManagedService, ServiceSpec } from "./lib/supervisor";
 
 const ROOT = resolve(__dirname, "..");
@@ -42,6 +42,23 @@ const write = (text: string): void => {
 };
 
 type ServiceName = "engine" | "handlers" | "conduit";
+
+const PORT_VARIABLE: Record<ServiceName, string> = { engine: "ENGINE_PORT", handlers: "HANDLERS_PORT", conduit: "CONDUIT_PORT" };
+
+/**
+ * True when a 2xx /healthz body is the named service's own: engine/ answers
+ * Hasura's plain `OK` (hasura-contract.md 8.1), our Express services
+ * `{"status":"ok","service":"<name>"}` (common/src/http/health.ts).
+ */
+export function isOwnHealthBody(name: ServiceName, body: string): boolean {
+  if (name === "engine") return body.startsWith("OK") || body.startsWith("WARN");
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === "object" && parsed !== null && (parsed as { service?: unknown }).service === name;
+  } catch {
+    return false;
+  }
+}
 
 interface Running {
   postgres?: EmbeddedServer;
@@ -190,6 +207,27 @@ async function main(): Promise<void> {
   process.on("SIGTERM", onSignal);
 
   try {
+    // 0. Every port we are about to bind must be free: fail fast and say which,
+    // rather than taking a stranger on the port for one of our services.
+    const plan = plannedServices(config);
+    const ports: [string, number][] = [
+      ...(config.DATABASE_URL ? [] : ([["embedded Postgres (EMBEDDED_PG_PORT)", config.EMBEDDED_PG_PORT]] as [string, number][])),
+      ...(config.SMTP_URL
+        ? []
+        : ([
+            ["mail catcher SMTP (MAIL_SMTP_PORT)", config.MAIL_SMTP_PORT],
+            ["mail catcher web (MAIL_WEB_PORT)", config.MAIL_WEB_PORT],
+          ] as [string, number][])),
+      ...plan.filter((s) => !s.skipped).map((s) => [`${s.name} (${PORT_VARIABLE[s.name]})`, s.port] as [string, number]),
+    ];
+    const busy: string[] = [];
+    for (const [label, port] of ports) if (!(await isPortFree(port))) busy.push(`${port} for ${label}`);
+    if (busy.length) {
+      say(`[start] port(s) already in use: ${busy.join("; ")}. Stop what uses them or choose other ports.`);
+      await stopAll("ports in use", 1);
+      return;
+    }
+
     // 1. Postgres
     let databaseUrl: string;
     let postgresNote: string;
@@ -232,7 +270,6 @@ async function main(): Promise<void> {
     // 4. Services
     const engineEndpoint = config.HASURA_GRAPHQL_ENDPOINT ?? `http://127.0.0.1:${config.ENGINE_PORT}/v1/graphql`;
     const env = serviceEnv(config, databaseUrl, smtpUrl, engineEndpoint);
-    const plan = plannedServices(config);
     for (const s of plan) {
       if (s.skipped) continue;
       const spec: ServiceSpec = { name: s.name, entry: s.entry, cwd: ROOT, env, healthUrl: `http://127.0.0.1:${s.port}/healthz` };
@@ -256,6 +293,7 @@ async function main(): Promise<void> {
                 timeoutMs: config.START_READY_TIMEOUT_MS,
                 degradedGraceMs: config.START_DEGRADED_GRACE_MS,
                 gaveUp: () => s.hasExited() || stopping !== undefined,
+                isExpectedBody: (body) => isOwnHealthBody(s.spec.name as ServiceName, body),
               }),
             ] as const,
         ),

@@ -92,7 +92,10 @@ export interface ResolvedStartConfig extends StartEnv {
 }
 
 /** Parses the environment (ConfigError on bad keys) and fills in the defaults above. */
-export function resolveStartConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>, random = randomBytes): ResolvedStartConfig {
+export function resolveStartConfig(
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+  random: (size: number) => Buffer = (size) => randomBytes(size),
+): ResolvedStartConfig {
   const parsed = parseEnv(StartEnvSchema, env);
   const generated: string[] = [];
   const devKeys: string[] = [];

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { createServer as createNetServer } from "node:net";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 
@@ -90,6 +91,12 @@ export interface HealthWaitOptions {
   intervalMs?: number;
   /** True when waiting is pointless (the process exited, or we are stopping). */
   gaveUp?: () => boolean;
+  /**
+   * Checks the 2xx body really comes from the expected service (our services
+   * answer `{"service": "<name>"}`), so a stranger on the port is not taken
+   * for it.
+   */
+  isExpectedBody?: (body: string) => boolean;
 }
 
 /**
@@ -107,7 +114,11 @@ export async function waitForHealthy(url: string, options: HealthWaitOptions): P
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(100, Math.min(3000, deadline - Date.now()))) });
       const body = (await res.text()).slice(0, 500);
-      if (res.ok) return { state: "healthy" };
+      if (res.ok && (options.isExpectedBody?.(body) ?? true)) return { state: "healthy" };
+      if (res.ok) {
+        await sleep(interval);
+        continue;
+      }
       last = { status: res.status, body };
       degradedSince ??= Date.now();
       if (Date.now() - degradedSince >= options.degradedGraceMs) return { state: "degraded", ...last };
@@ -117,6 +128,15 @@ export async function waitForHealthy(url: string, options: HealthWaitOptions): P
     await sleep(interval);
   }
   return last ? { state: "degraded", ...last } : { state: "down" };
+}
+
+/** Resolves true when nothing listens on 127.0.0.1:`port` (we could bind it). */
+export function isPortFree(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createNetServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
 }
 
 /** Runs `promise` but gives up after `timeoutMs`, resolving `fallback`. */

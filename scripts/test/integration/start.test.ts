@@ -12,8 +12,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import nodemailer from "nodemailer";
 import { Client } from "pg";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { findFreePort } from "../../../common/src/db/embedded";
 import { listMigrations } from "../../../common/src/db/migrate";
+import { createTestDatabase } from "../../../test/helpers/pg";
 
 const ROOT = resolve(__dirname, "../../..");
 
@@ -170,4 +173,74 @@ describe("npm start (scripts/start.ts)", () => {
     // The data directory is persistent: it stays for the next `npm start`.
     expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(true);
   }, 90_000);
+
+  /** Runs start.ts to completion (bounded) with `env`; returns exit and output. */
+  async function runStartToExit(env: Record<string, string>): Promise<{ exit: number | string; out: string }> {
+    let out = "";
+    const proc = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/start.ts")], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+    const exit = await waitForExit(proc, 30_000);
+    if (exit === "timeout") proc.kill("SIGKILL");
+    return { exit, out };
+  }
+
+  it("with DATABASE_URL, SMTP_URL and a real Hasura set, starts no Postgres, catcher or engine, and exits 1 when a service dies", async () => {
+    const db = await createTestDatabase("start");
+    try {
+      const { exit, out } = await runStartToExit({
+        DATABASE_URL: db.url,
+        SMTP_URL: "smtp://127.0.0.1:9/",
+        HASURA_GRAPHQL_ENDPOINT: "http://127.0.0.1:9/v1/graphql",
+        START_SERVICES: "handlers",
+        HANDLERS_PORT: String(await findFreePort()),
+        // Valid for start.ts, invalid for handlers: handlers exits 2 at start-up.
+        HANDLERS_BODY_LIMIT_BYTES: "-1",
+        START_READY_TIMEOUT_MS: "20000",
+      });
+      expect({ exit, out: exit === 1 ? "" : out }).toEqual({ exit: 1, out: "" });
+      expect(out).toContain("[handlers] [handlers] Invalid configuration: HANDLERS_BODY_LIMIT_BYTES:");
+      expect(out).toContain("[start] handlers exited unexpectedly (2); stopping everything");
+      expect(out).toContain("[start] all stopped");
+      expect(out).not.toContain("starting embedded Postgres");
+      expect(out).not.toContain("[start] ready");
+      // Migrations are left to the Hasura at HASURA_GRAPHQL_ENDPOINT: nothing was created.
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ t: string | null }>("select to_regclass('hdb_catalog.hdb_version')::text as t");
+        expect(rows[0].t).toBeNull();
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
+
+  it("refuses to start, naming the port, when a port it needs is taken", async () => {
+    const blocker = createServer((_req, res) => res.end(JSON.stringify({ status: "ok", service: "handlers" })));
+    await new Promise<void>((resolvePromise) => blocker.listen(0, "127.0.0.1", resolvePromise));
+    const blockedPort = (blocker.address() as AddressInfo).port;
+    try {
+      const { exit, out } = await runStartToExit({
+        DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:9/unused",
+        SMTP_URL: "smtp://127.0.0.1:9/",
+        HASURA_GRAPHQL_ENDPOINT: "http://127.0.0.1:9/v1/graphql",
+        START_SERVICES: "handlers",
+        HANDLERS_PORT: String(blockedPort),
+      });
+      expect(exit).toBe(1);
+      expect(out).toBe(
+        `[start] port(s) already in use: ${blockedPort} for handlers (HANDLERS_PORT). Stop what uses them or choose other ports.\n` +
+          "[start] stopping (ports in use)...\n[start] all stopped\n",
+      );
+    } finally {
+      await new Promise<void>((resolvePromise) => blocker.close(() => resolvePromise()));
+    }
+  }, 60_000);
 });
