@@ -58,6 +58,43 @@ export const RESULT_SCHEMAS = {
     updateDataSubjects: affected.nullable(),
   }),
   MarkIntakeFailed: z.object({ updateWebhookIntake: affected.nullable() }),
+  FindActivityForCompliance: z.object({
+    dataProcessingActivity: z
+      .object({
+        id: uuid,
+        complianceStatus: z.string(),
+        legalBasis: z.string(),
+        purpose: z.string().nullable(),
+        purposeId: uuid.nullable(),
+        piiFieldTypes: z.array(z.string()),
+        dataProcessor: z.object({ id: uuid, config: jsonObject }).nullable(),
+        purposeDetails: z
+          .object({ slug: z.string(), legalBasis: z.string(), status: z.string(), retentionDays: z.number().int().nullable(), retentionCriteria: z.string().nullable() })
+          .nullable(),
+        dataSubject: z.object({ preferenceValues: z.array(z.object({ purposeId: uuid, granted: z.boolean(), sourceFormValueId: uuid.nullable() })) }).nullable(),
+      })
+      .nullable(),
+  }),
+  SetActivityCompliance: z.object({ updateDataProcessingActivities: affected.nullable() }),
+  FindSubjectContext: z.object({
+    dataSubject: z
+      .object({ id: uuid, did: z.string().nullable(), status: z.string(), privacyPreservingLinks: z.array(z.object({ identifierType: z.string(), identifierHash: z.string() })) })
+      .nullable(),
+    dataController: z
+      .object({
+        id: uuid,
+        settings: jsonObject,
+        consentForms: z.array(z.object({ id: uuid, regime: z.string(), categories: z.array(z.object({ purposeId: uuid.nullable(), isRequired: z.boolean() })) })),
+        scheduledEvents: z.array(z.object({ id: uuid })),
+      })
+      .nullable(),
+  }),
+  SetDataSubjectDid: z.object({ updateDataSubjects: affected.nullable() }),
+  InitializeDataSubject: z.object({
+    insertDataSubjectPreferenceValues: affected.nullable().optional(),
+    insertScheduledEvents: affected.nullable().optional(),
+    updateDataProcessingActivities: affected.nullable(),
+  }),
 } as const;
 
 type ResultSchemas = typeof RESULT_SCHEMAS;

@@ -41,6 +41,15 @@ export interface Stack {
   /** Polls `check` (a SQL probe) until it returns true, at most `timeoutMs`. */
   waitFor(check: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
   query<T extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
+  /** True when no event of these triggers waits for delivery or a retry. */
+  settled(triggerNames: readonly string[]): Promise<boolean>;
+  /** Makes every event waiting for a retry due now (instead of sleeping through retry_conf.interval_sec). */
+  retryNow(): Promise<void>;
+  /**
+   * POSTs again, byte for byte, every payload the engine delivered successfully
+   * for `triggerName` (as Hasura does on redelivery); resolves with the statuses.
+   */
+  redeliver(triggerName: string): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -137,6 +146,34 @@ export async function startStack(options: { services?: (base: HandlerServices) =
     logLines,
     logger,
     query,
+    async settled(triggerNames) {
+      const rows = await query<{ n: string }>(
+        "select count(*) as n from hdb_catalog.event_log where trigger_name = any($1) and not delivered and not error and not archived",
+        [triggerNames],
+      );
+      return Number(rows[0].n) === 0;
+    },
+    async retryNow() {
+      await query("update hdb_catalog.event_log set next_retry_at = now() - interval '1 second' where not delivered and not error and next_retry_at is not null");
+    },
+    async redeliver(triggerName) {
+      const rows = await query<{ payload: unknown }>(
+        `select distinct on (event_id) request::jsonb -> 'payload' as payload from hdb_catalog.event_invocation_logs
+          where trigger_name = $1 and status between 200 and 299 order by event_id, created_at`,
+        [triggerName],
+      );
+      const statuses: number[] = [];
+      for (const row of rows) {
+        const res = await fetch(`${handlersUrl}/events`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-handlers-secret": HANDLERS_SECRET },
+          body: JSON.stringify(row.payload),
+        });
+        await res.text();
+        statuses.push(res.status);
+      }
+      return statuses;
+    },
     failNext(triggerName, n) {
       failures.set(triggerName, n);
     },

@@ -1,0 +1,91 @@
+/**
+ * initializeDataSubject: what a new data subject needs (data_subjects_insert):
+ * - a did:key when the controller enabled DID generation (set only while the
+ *   subject has none, so a redelivery keeps the first one);
+ * - activities recorded earlier without a subject whose intake carried one of
+ *   the subject's keyed identifiers are attributed to it;
+ * - its initial consent state per purpose from the published consent forms
+ *   (existing values are never overwritten);
+ * - a consent collection job (scheduled_events, reference
+ *   "consent_collection") when the controller enabled it and has a published
+ *   form, queued once per subject.
+ */
+import type { HandlersSdk } from "../adapters/sdk";
+import { readControllerSettings } from "./controller-settings";
+import { generateDidKey } from "./did-key";
+import { initialPreferences } from "./initial-preferences";
+
+export interface InitializeSubjectDeps {
+  sdk: Pick<HandlersSdk, "FindSubjectContext" | "SetDataSubjectDid" | "InitializeDataSubject">;
+  now: () => Date;
+  /** Injected for tests; defaults to a fresh Ed25519 did:key. */
+  generateDid?: () => string;
+}
+
+export type InitializeSubjectResult =
+  | { outcome: "subject_gone" }
+  | { outcome: "skipped"; status: string }
+  | { outcome: "initialized"; didAssigned: boolean; preferencesCreated: number; activitiesLinked: number; consentCollectionQueued: boolean };
+
+export async function initializeDataSubject(input: { subjectId: string; controllerId: string }, deps: InitializeSubjectDeps): Promise<InitializeSubjectResult> {
+  const context = await deps.sdk.FindSubjectContext({ id: input.subjectId, controllerId: input.controllerId, subjectRef: { dataSubjectId: input.subjectId } });
+  const subject = context.dataSubject;
+  const controller = context.dataController;
+  // A subject deleted by a delivery that lost a resolution race, or removed with its controller.
+  if (!subject || !controller) return { outcome: "subject_gone" };
+  if (subject.status !== "active") return { outcome: "skipped", status: subject.status };
+  const settings = readControllerSettings(controller.settings);
+
+  let didAssigned = false;
+  if (settings.didGeneration === true && subject.did === null) {
+    const did = (deps.generateDid ?? generateDidKey)();
+    const updated = await deps.sdk.SetDataSubjectDid({ id: subject.id, did });
+    didAssigned = (updated.updateDataSubjects?.affected_rows ?? 0) > 0;
+  }
+
+  const preferences = [...initialPreferences(controller.consentForms)].map(([purposeId, granted]) => ({
+    controllerId: input.controllerId,
+    dataSubjectId: subject.id,
+    purposeId,
+    granted,
+  }));
+  const firstForm = controller.consentForms[0];
+  const queueCollection = settings.consentCollection === true && firstForm !== undefined && controller.scheduledEvents.length === 0;
+  const now = deps.now().toISOString();
+  const scheduled = queueCollection
+    ? [{
+        controllerId: input.controllerId,
+        ownerId: firstForm.id,
+        ownerType: "consent_form",
+        title: "Collect consent from a new data subject",
+        reference: "consent_collection",
+        payload: { dataSubjectId: subject.id, formId: firstForm.id },
+        frequencyType: "once",
+        nextEventAt: now,
+      }]
+    : [];
+  // The intake rows' pii is a jsonb array of {type, hash, ...}; containment
+  // matches one identifier of this subject. No links: match nothing.
+  const unattributed = subject.privacyPreservingLinks.length === 0
+    ? { id: { _in: [] } }
+    : {
+        controllerId: { _eq: input.controllerId },
+        dataSubjectId: { _is_null: true },
+        intake: { _or: subject.privacyPreservingLinks.map((l) => ({ pii: { _contains: [{ type: l.identifierType, hash: l.identifierHash }] } })) },
+      };
+  const result = await deps.sdk.InitializeDataSubject({
+    subjectId: subject.id,
+    preferences,
+    withPreferences: preferences.length > 0,
+    scheduled,
+    withScheduled: scheduled.length > 0,
+    unattributed,
+  });
+  return {
+    outcome: "initialized",
+    didAssigned,
+    preferencesCreated: result.insertDataSubjectPreferenceValues?.affected_rows ?? 0,
+    activitiesLinked: result.updateDataProcessingActivities?.affected_rows ?? 0,
+    consentCollectionQueued: queueCollection,
+  };
+}
