@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Client } from "pg";
 import { createTestDatabase } from "../../../test/helpers/pg";
+import { parseDbArgs, runDbCommand } from "../../db";
 import type { TestDatabase } from "../../../test/helpers/pg";
 
 const ROOT = resolve(__dirname, "../../..");
@@ -62,8 +63,8 @@ describe("scripts/db.ts (npm run db:migrate / db:migrate:down / db:seed)", () =>
   });
 
   it("applies, reports, seeds and rolls back, recording cli_state as the Hasura CLI does", async () => {
-    const env = { DATABASE_URL: db.url };
-    const up = await runDb(["up", "--project", FIXTURE], env);
+    // The real CLI once, as `npm run db:migrate` runs it...
+    const up = await runDb(["up", "--project", FIXTURE], { DATABASE_URL: db.url });
     expect(up).toMatchObject({ code: 0, stderr: "" });
     expect(up.stdout).toBe("[db] applied 2 migration(s): 1700000000000, 1700000100000\n");
     expect(await cliState(db.url)).toEqual({
@@ -74,35 +75,33 @@ describe("scripts/db.ts (npm run db:migrate / db:migrate:down / db:seed)", () =>
     const columns = await query<{ column_name: string }>(db.url, "select column_name from information_schema.columns where table_name = 'widget' order by ordinal_position");
     expect(columns.map((c) => c.column_name)).toEqual(["id", "name", "color"]);
 
-    const again = await runDb(["up", "--project", FIXTURE], env);
-    expect(again.stdout).toBe("[db] nothing to apply: database is up to date\n");
-
-    const seed = await runDb(["seed", "--project", FIXTURE], env);
-    expect(seed.stdout).toBe("[db] applied 1 seed file(s): 001_widgets.sql\n");
-    const reseed = await runDb(["seed", "--project", FIXTURE], env);
-    expect(reseed.code).toBe(0);
+    // ...then the same command functions in-process (one node start-up per call is slow on a busy machine).
+    const run = async (argv: string[]): Promise<{ code: number; lines: string[] }> => {
+      const lines: string[] = [];
+      const code = await runDbCommand(parseDbArgs([...argv, "--project", FIXTURE]), db.url, (line) => lines.push(line));
+      return { code, lines };
+    };
+    expect(await run(["up"])).toEqual({ code: 0, lines: ["nothing to apply: database is up to date"] });
+    expect(await run(["seed"])).toEqual({ code: 0, lines: ["applied 1 seed file(s): 001_widgets.sql"] });
+    expect((await run(["seed"])).code).toBe(0);
     expect(await query(db.url, "select id, name, color from public.widget order by id")).toEqual([
       { id: 1, name: "first", color: "blue" },
       { id: 2, name: "second", color: "blue" },
     ]);
+    expect(await run(["status"])).toEqual({ code: 0, lines: ["1700000000000  applied  create_widget", "1700000100000  applied  add_widget_color"] });
 
-    const status = await runDb(["status", "--project", FIXTURE], env);
-    expect(status.stdout).toBe("[db] 1700000000000  applied  create_widget\n[db] 1700000100000  applied  add_widget_color\n");
+    expect(await run(["down"])).toEqual({ code: 0, lines: ["rolled back 1 migration(s): 1700000100000"] });
+    expect(Object.keys(((await cliState(db.url)) as { migrations: { default: object } }).migrations.default)).toEqual(["1700000000000"]);
 
-    const down = await runDb(["down", "--project", FIXTURE], env);
-    expect(down).toMatchObject({ code: 0, stdout: "[db] rolled back 1 migration(s): 1700000100000\n" });
-    expect(await cliState(db.url)).toMatchObject({ migrations: { default: { "1700000000000": false } } });
-    expect(Object.keys((await cliState(db.url) as { migrations: { default: object } }).migrations.default)).toEqual(["1700000000000"]);
-
-    const all = await runDb(["down", "--steps", "all", "--project", FIXTURE], env);
-    expect(all.stdout).toBe("[db] rolled back 1 migration(s): 1700000000000\n");
+    expect(await run(["down", "--steps", "all"])).toEqual({ code: 0, lines: ["rolled back 1 migration(s): 1700000000000"] });
     expect(await cliState(db.url)).toMatchObject({ migrations: { default: {} } });
     expect(await tableExists(db.url)).toBe(false);
+    expect(await run(["down"])).toEqual({ code: 0, lines: ["nothing to roll back"] });
 
-    const toTarget = await runDb(["up", "--target", "1700000000000", "--project", FIXTURE], env);
-    expect(toTarget.stdout).toBe("[db] applied 1 migration(s): 1700000000000\n");
-    const pending = await runDb(["status", "--project", FIXTURE], env);
-    expect(pending.stdout).toBe("[db] 1700000000000  applied  create_widget\n[db] 1700000100000  pending  add_widget_color\n");
+    expect(await run(["up", "--target", "1700000000000"])).toEqual({ code: 0, lines: ["applied 1 migration(s): 1700000000000"] });
+    expect(await run(["status"])).toEqual({ code: 0, lines: ["1700000000000  applied  create_widget", "1700000100000  pending  add_widget_color"] });
+    expect(await run(["up"])).toEqual({ code: 0, lines: ["applied 1 migration(s): 1700000100000"] });
+    expect(await run(["down", "--target", "1700000000000"])).toEqual({ code: 0, lines: ["rolled back 1 migration(s): 1700000100000"] });
   });
 
   it("stops at a failing migration with exit 1, keeps earlier ones and records nothing for it", async () => {
@@ -128,10 +127,11 @@ describe("scripts/db.ts (npm run db:migrate / db:migrate:down / db:seed)", () =>
     const noUrl = await runDb(["up", "--project", FIXTURE], {});
     expect(noUrl.code).toBe(2);
     expect(noUrl.stderr).toBe("[db] Invalid configuration: DATABASE_URL: is required (set DATABASE_URL to the database to migrate)\n");
-    const badCommand = await runDb(["sideways"], { DATABASE_URL: db.url });
-    expect(badCommand.code).toBe(2);
-    expect(badCommand.stderr).toContain("usage: tsx scripts/db.ts <up|down|seed|status>");
-    const badSteps = await runDb(["down", "--steps", "-3"], { DATABASE_URL: db.url });
-    expect(badSteps.code).toBe(2);
+    expect(() => parseDbArgs(["sideways"])).toThrow("usage: tsx scripts/db.ts <up|down|seed|status>");
+    expect(() => parseDbArgs([])).toThrow("usage: tsx scripts/db.ts <up|down|seed|status>");
+    expect(() => parseDbArgs(["down", "--steps=-3"])).toThrow("steps:");
+    expect(() => parseDbArgs(["up", "--target", "latest"])).toThrow("target: must be a migration version (digits)");
+    expect(() => parseDbArgs(["down", "--steps", "2", "--target", "1"])).toThrow("--target and --steps cannot be combined");
+    expect(parseDbArgs(["down", "--steps", "all"])).toEqual({ command: "down", project: "hasura", database: "default", steps: "all" });
   });
 });
