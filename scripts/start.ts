@@ -62,6 +62,8 @@ export function isOwnHealthBody(name: ServiceName, body: string): boolean {
 
 interface Running {
   postgres?: EmbeddedServer;
+  /** Set while Postgres is starting, so a Ctrl-C then still stops it. */
+  postgresStarting?: Promise<EmbeddedServer>;
   catcher?: MailCatcher;
   services: ManagedService[];
 }
@@ -178,6 +180,13 @@ async function main(): Promise<void> {
         await withTimeout(running.catcher.stop(), 5000, undefined);
         say("[start] mail catcher stopped");
       }
+      if (!running.postgres && running.postgresStarting) {
+        running.postgres = await withTimeout(
+          running.postgresStarting.catch(() => undefined),
+          30_000,
+          undefined,
+        );
+      }
       if (running.postgres) {
         // Postgres last: the services may still have been writing until they exited.
         const stopped = await withTimeout(running.postgres.stop().then(() => true), 15_000, false);
@@ -205,6 +214,13 @@ async function main(): Promise<void> {
   await loadEmbeddedPostgresWithoutExitHooks();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // A bug here must not leave Postgres or the services running unsupervised.
+  const onFatal = (err: unknown): void => {
+    say(`[start] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    void stopAll("internal error", 1);
+  };
+  process.on("uncaughtException", onFatal);
+  process.on("unhandledRejection", onFatal);
 
   try {
     // 0. Every port we are about to bind must be free: fail fast and say which,
@@ -242,7 +258,8 @@ async function main(): Promise<void> {
       mkdirSync(parent, { recursive: true });
       chmodSync(parent, 0o755);
       say(`[start] starting embedded Postgres on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${dataDir})`);
-      running.postgres = await startEmbeddedPostgres({ dataDir, persistent: true, port: config.EMBEDDED_PG_PORT });
+      running.postgresStarting = startEmbeddedPostgres({ dataDir, persistent: true, port: config.EMBEDDED_PG_PORT });
+      running.postgres = await running.postgresStarting;
       if (stopping) return;
       databaseUrl = await ensureDatabase(running.postgres, config.EMBEDDED_PG_DATABASE);
       postgresNote = `embedded, data in ${dataDir}`;
