@@ -40,6 +40,9 @@ export const DEMO_IDENTIFIERS: ReadonlyArray<{ subject: string; type: PiiType; r
   { subject: "e0000000-0000-4000-8000-000000000003", type: "phone", raw: "+44 20 7183 8750" },
 ];
 
+/** The address of a person whose erasure the seeds record: only its keyed hash is stored, as a suppression. */
+export const DEMO_ERASED_EMAIL = "erased.person@example.net";
+
 /** The demo key ring in the shape common/src/crypto expects. */
 export function demoSecretKeyRing(): SecretKeyRing {
   const [kid, key] = DEMO_SECRETS_ENCRYPTION_KEYS.split(":");
@@ -64,6 +67,7 @@ function main(): void {
     requester_email_encrypted: encryptSecret("jane.doe@example.com", ring, REQUESTER_EMAIL_CONTEXT),
   };
   for (const id of DEMO_IDENTIFIERS) out[`${id.type} ${id.raw}`] = demoIdentifierHash(id.type, id.raw);
+  out[`suppressed email ${DEMO_ERASED_EMAIL}`] = demoIdentifierHash("email", DEMO_ERASED_EMAIL);
   for (const [name, value] of Object.entries(out)) process.stdout.write(`${name}\t${value}\n`);
 }
 

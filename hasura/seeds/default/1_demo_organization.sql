@@ -178,15 +178,16 @@ insert into public.data_subject_rights_requests (id, controller_id, data_subject
    now() - interval '5 days', now() - interval '5 days' + interval '1 month', now() - interval '5 days' + interval '28 days')
 on conflict do nothing;
 
-insert into public.data_subject_rights_request_events (id, request_id, step, status, message, details, occurred_at, due_at) values
+insert into public.data_subject_rights_request_events (id, request_id, step, status, message, details, occurred_at, due_at, actor_user_id) values
   ('ab000000-0000-4000-8000-000000000001', 'aa000000-0000-4000-8000-000000000001', 'received', 'completed',
-   'Request received through the Transparency Center.', '{}', now() - interval '5 days', now() - interval '5 days' + interval '1 month'),
+   'Request received through the Transparency Center.', '{}', now() - interval '5 days', now() - interval '5 days' + interval '1 month', null),
   ('ab000000-0000-4000-8000-000000000002', 'aa000000-0000-4000-8000-000000000001', 'verification_sent', 'sent',
-   'Verification link sent to the address on file.', '{"method": "email_link"}', now() - interval '5 days' + interval '1 minute', null),
+   'Verification link sent to the address on file.', '{"method": "email_link"}', now() - interval '5 days' + interval '1 minute', null, null),
   ('ab000000-0000-4000-8000-000000000003', 'aa000000-0000-4000-8000-000000000001', 'verified', 'completed',
-   'Requester confirmed control of the e-mail address.', '{"matchedIdentifierTypes": ["email"]}', now() - interval '5 days' + interval '20 minutes', null),
+   'Requester confirmed control of the e-mail address.', '{"matchedIdentifierTypes": ["email"]}', now() - interval '5 days' + interval '20 minutes', null, null),
   ('ab000000-0000-4000-8000-000000000004', 'aa000000-0000-4000-8000-000000000001', 'in_progress', 'pending',
-   'Compiling processing activities and consent records.', '{}', now() - interval '5 days' + interval '21 minutes', now() - interval '5 days' + interval '28 days')
+   'Compiling processing activities and consent records.', '{}', now() - interval '5 days' + interval '21 minutes', now() - interval '5 days' + interval '28 days',
+   'a0000000-0000-4000-8000-000000000002')
 on conflict do nothing;
 
 insert into public.scheduled_events (id, controller_id, owner_id, owner_type, title, message, is_active, frequency_type, frequency_rate,
@@ -230,4 +231,54 @@ on conflict do nothing;
 insert into public.usage_records (id, controller_id, metric, period_start, period_end, quantity, quota) values
   ('da100000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001', 'intake_events',
    date_trunc('month', now())::date, (date_trunc('month', now()) + interval '1 month - 1 day')::date, 2, 100000)
+on conflict do nothing;
+
+-- A completed erasure: the person is gone (no subject row, no links), the request
+-- record stays as the accountability record with the contact point removed, each
+-- integration's step is recorded (Stripe exempted: invoices must be kept, GDPR
+-- Art. 17(3)(b)), and the erased address survives only as a keyed-hash suppression.
+insert into public.data_subject_rights_requests (id, controller_id, data_subject_id, request_type, status, regime, jurisdiction, source,
+    requester_type, verification_method, verification_requested_at, verified_at, verification_evidence,
+    received_at, received_on, acknowledged_at, due_at, target_due_at, completed_at, outcome) values
+  ('aa000000-0000-4000-8000-000000000002', 'c0000000-0000-4000-8000-000000000001', null, 'deletion', 'completed', 'gdpr_eu', 'DE',
+   'transparency_center', 'subject', 'email_link', now() - interval '40 days', now() - interval '40 days' + interval '1 hour',
+   '{"method": "email_link", "matchedIdentifierTypes": ["email"]}',
+   now() - interval '40 days', (now() - interval '40 days')::date, now() - interval '40 days',
+   now() - interval '40 days' + interval '1 month', now() - interval '40 days' + interval '28 days',
+   now() - interval '28 days', 'partially_completed')
+on conflict do nothing;
+
+insert into public.data_subject_rights_request_events (id, request_id, step, status, message, details, data_processor_id, occurred_at) values
+  ('ab000000-0000-4000-8000-000000000011', 'aa000000-0000-4000-8000-000000000002', 'received', 'completed',
+   'Erasure request received through the Transparency Center.', '{}', null, now() - interval '40 days'),
+  ('ab000000-0000-4000-8000-000000000012', 'aa000000-0000-4000-8000-000000000002', 'verified', 'completed',
+   'Requester confirmed control of the e-mail address.', '{"matchedIdentifierTypes": ["email"]}', null, now() - interval '40 days' + interval '1 hour'),
+  ('ab000000-0000-4000-8000-000000000013', 'aa000000-0000-4000-8000-000000000002', 'integration_result', 'completed',
+   'Shopify customer redacted.', '{}', 'd0000000-0000-4000-8000-000000000001', now() - interval '35 days'),
+  ('ab000000-0000-4000-8000-000000000014', 'aa000000-0000-4000-8000-000000000002', 'integration_result', 'completed',
+   'Mailchimp member permanently deleted.', '{}', 'd0000000-0000-4000-8000-000000000003', now() - interval '39 days'),
+  ('ab000000-0000-4000-8000-000000000015', 'aa000000-0000-4000-8000-000000000002', 'integration_result', 'exempted',
+   'Stripe payment records kept: legal obligation to keep invoices (GDPR Art. 17(3)(b)).', '{"exemption": "legal_obligation"}',
+   'd0000000-0000-4000-8000-000000000002', now() - interval '39 days'),
+  ('ab000000-0000-4000-8000-000000000016', 'aa000000-0000-4000-8000-000000000002', 'completed', 'completed',
+   'Erasure completed except for records the law requires us to keep; the requester was told why.', '{}', null, now() - interval '28 days')
+on conflict do nothing;
+
+insert into public.integration_sync_jobs (id, controller_id, data_processor_id, rights_request_id, data_subject_id, job_type, status, attempts,
+    next_attempt_at, exemption_reason, idempotency_key, completed_at) values
+  ('ac000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000001',
+   'aa000000-0000-4000-8000-000000000002', null, 'erasure', 'completed', 3, now() - interval '35 days', null,
+   'erasure:aa000000-0000-4000-8000-000000000002:d0000000-0000-4000-8000-000000000001', now() - interval '35 days'),
+  ('ac000000-0000-4000-8000-000000000002', 'c0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000003',
+   'aa000000-0000-4000-8000-000000000002', null, 'erasure', 'completed', 1, now() - interval '39 days', null,
+   'erasure:aa000000-0000-4000-8000-000000000002:d0000000-0000-4000-8000-000000000003', now() - interval '39 days'),
+  ('ac000000-0000-4000-8000-000000000003', 'c0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000002',
+   'aa000000-0000-4000-8000-000000000002', null, 'erasure', 'exempted', 0, now() - interval '39 days',
+   'legal_obligation: invoices and payment records are kept for 10 years',
+   'erasure:aa000000-0000-4000-8000-000000000002:d0000000-0000-4000-8000-000000000002', now() - interval '39 days')
+on conflict do nothing;
+
+insert into public.erasure_suppressions (id, controller_id, identifier_type, identifier_hash, key_version, rights_request_id, reason) values
+  ('ad000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001', 'email',
+   'f03e1f77f2f2f89515a5a5e4f3986702eb88e11486db345b865739d71c07051d', 1, 'aa000000-0000-4000-8000-000000000002', 'erasure')
 on conflict do nothing;

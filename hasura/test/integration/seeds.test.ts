@@ -14,6 +14,7 @@ import {
   DEMO_CUSTOM_API_KEY,
   DEMO_DID,
   DEMO_DX_KEY,
+  DEMO_ERASED_EMAIL,
   DEMO_IDENTIFIERS,
   DEMO_SHOPIFY_SIGNING_SECRET,
   DEMO_STRIPE_SIGNING_SECRET,
@@ -82,14 +83,14 @@ describe("hasura/seeds/default", () => {
       "public.data_processors": 4,
       "public.data_subject_consent_form_values": 1,
       "public.data_subject_preference_values": 2,
-      "public.data_subject_rights_request_events": 4,
-      "public.data_subject_rights_requests": 1,
+      "public.data_subject_rights_request_events": 10,
+      "public.data_subject_rights_requests": 2,
       "public.data_subjects": 3,
       "public.domain_verifications": 1,
       "public.email_outbox": 0,
-      "public.erasure_suppressions": 0,
+      "public.erasure_suppressions": 1,
       "public.generated_documents": 1,
-      "public.integration_sync_jobs": 0,
+      "public.integration_sync_jobs": 3,
       "public.privacy_preserving_links": 4,
       "public.purposes": 6,
       "public.retention_policies": 2,
@@ -134,7 +135,7 @@ describe("hasura/seeds/default", () => {
     });
   });
 
-  test("the subjects' links hold the keyed hashes conduit computes for the documented identifiers", async () => {
+  test("links and the erasure suppression hold the keyed hashes conduit computes for the documented identifiers", async () => {
     await withClient(db.url, async (client) => {
       const { rows } = await client.query<{ data_subject_id: string; identifier_type: string; identifier_hash: string }>(
         "select data_subject_id, identifier_type, identifier_hash from public.privacy_preserving_links order by id",
@@ -144,10 +145,13 @@ describe("hasura/seeds/default", () => {
       );
       const request = await one<{ requester_email_encrypted: string; requester_email_hash: string }>(
         client,
-        "select requester_email_encrypted, requester_email_hash from public.data_subject_rights_requests",
+        "select requester_email_encrypted, requester_email_hash from public.data_subject_rights_requests where data_subject_id = $1",
+        [JANE],
       );
       expect(decryptSecret(request.requester_email_encrypted, demoSecretKeyRing(), REQUESTER_EMAIL_CONTEXT)).toBe("jane.doe@example.com");
       expect(request.requester_email_hash).toBe(demoIdentifierHash("email", "jane.doe@example.com"));
+      const suppression = await one<{ identifier_hash: string }>(client, "select identifier_hash from public.erasure_suppressions");
+      expect(suppression.identifier_hash).toBe(demoIdentifierHash("email", DEMO_ERASED_EMAIL));
     });
   });
 });
@@ -173,7 +177,8 @@ describe("schema behaviour on the seeded data", () => {
                 (select count(*)::int from public.data_subject_rights_requests where data_subject_id is null) as anonymous_requests`,
         [JANE],
       );
-      expect(left).toEqual({ links: 0, consent: 0, preferences: 0, anonymous_activities: 2, anonymous_requests: 1 });
+      // One more anonymous request than before: the seeded, already completed erasure.
+      expect(left).toEqual({ links: 0, consent: 0, preferences: 0, anonymous_activities: 2, anonymous_requests: 2 });
     });
   });
 
@@ -190,6 +195,21 @@ describe("schema behaviour on the seeded data", () => {
     });
   });
 
+  test("deleting a processor or a user keeps the append-only timeline entries that refer to them, with the reference set null", async () => {
+    await inRolledBackTransaction(async (client) => {
+      await client.query("delete from public.data_processors where service = 'stripe'");
+      await client.query("delete from auth.users where id = $1", ["a0000000-0000-4000-8000-000000000002"]);
+      const entries = await client.query<{ id: string; data_processor_id: string | null; actor_user_id: string | null }>(
+        "select id, data_processor_id, actor_user_id from public.data_subject_rights_request_events where id in ($1, $2) order by id",
+        ["ab000000-0000-4000-8000-000000000004", "ab000000-0000-4000-8000-000000000015"],
+      );
+      expect(entries.rows).toEqual([
+        { id: "ab000000-0000-4000-8000-000000000004", data_processor_id: null, actor_user_id: null },
+        { id: "ab000000-0000-4000-8000-000000000015", data_processor_id: null, actor_user_id: null },
+      ]);
+    });
+  });
+
   test("a consent form that has consent records cannot be deleted", async () => {
     await inRolledBackTransaction(async (client) => {
       await expect(client.query("delete from public.consent_forms")).rejects.toMatchObject({
@@ -202,7 +222,8 @@ describe("schema behaviour on the seeded data", () => {
   test.each([
     ["data_subject_consent_form_values", "locale = 'fr'"],
     ["data_subject_rights_request_events", "message = 'rewritten'"],
-  ])("%s refuses UPDATE (append-only)", async (table, assignment) => {
+    ["data_subject_rights_request_events", "message = null"],
+  ])("%s refuses UPDATE set %s (append-only)", async (table, assignment) => {
     await inRolledBackTransaction(async (client) => {
       await expect(client.query(`update public.${table} set ${assignment}`)).rejects.toMatchObject({
         code: "23514",
