@@ -210,6 +210,23 @@ describe("schema behaviour on the seeded data", () => {
     });
   });
 
+  test("deleting all rows of any one table succeeds, except consent forms that hold consent records", async () => {
+    const tables = await withClient(db.url, async (client) => Object.keys(await rowCounts(client)));
+    const refused: string[] = [];
+    for (const table of tables) {
+      await inRolledBackTransaction(async (client) => {
+        try {
+          await client.query(`delete from ${table}`);
+        } catch (err: unknown) {
+          refused.push(`${table}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      });
+    }
+    expect(refused).toEqual([
+      'public.consent_forms: update or delete on table "consent_forms" violates foreign key constraint "data_subject_consent_form_values_form_id_fkey" on table "data_subject_consent_form_values"',
+    ]);
+  });
+
   test("a consent form that has consent records cannot be deleted", async () => {
     await inRolledBackTransaction(async (client) => {
       await expect(client.query("delete from public.consent_forms")).rejects.toMatchObject({
