@@ -76,11 +76,11 @@ insert into public.data_processors (id, controller_id, service, name, status, cr
   ('d0000000-0000-4000-8000-000000000004', 'c0000000-0000-4000-8000-000000000001', 'custom', 'Acme mobile app', 'active',
    null, null, '1004c3d8818080e083ae58171a8ee76748d21d05b0402c24151222f428a4d456',
    '{"legalBasis": "contract", "purpose": "account_management"}',
-   '[{"eventType": "user.signup", "description": "A customer created an account in the app",
+   '[{"name": "user.signup", "description": "A customer created an account in the app",
       "fields": [{"path": "email", "type": "string", "required": true},
                  {"path": "phone", "type": "string", "required": false},
                  {"path": "plan", "type": "string", "required": false}]}]',
-   '[{"path": "email", "piiType": "email"}, {"path": "phone", "piiType": "phone"}]', 'DE', now() - interval '3 hours')
+   '[{"event": "*", "path": "email", "piiType": "email"}, {"event": "*", "path": "phone", "piiType": "phone"}]', 'DE', now() - interval '3 hours')
 on conflict do nothing;
 
 insert into public.data_subjects (id, controller_id, did, status, first_seen_at, last_seen_at) values

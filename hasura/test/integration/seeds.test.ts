@@ -7,6 +7,7 @@
  */
 import type { Client } from "pg";
 import { decryptSecret, hashSecretKey, SECRET_CONTEXT, verifySecretKey } from "../../../common/src/crypto";
+import { CustomIntegrationConfigSchema } from "../../../conduit/src/integrations/custom/schemas";
 import { applySeeds } from "../../../common/src/db/migrate";
 import type { TestDatabase } from "../../../test/helpers/pg";
 import {
@@ -133,6 +134,17 @@ describe("hasura/seeds/default", () => {
         { service: "stripe", signing: DEMO_STRIPE_SIGNING_SECRET, apiKey: false },
       ]);
     });
+  });
+
+  test("the custom integration's event definitions and field mappings are what conduit accepts", async () => {
+    const stored = await withClient(db.url, (client) =>
+      one<{ event_definitions: unknown; field_mappings: unknown }>(
+        client,
+        "select event_definitions, field_mappings from public.data_processors where service = 'custom'",
+      ),
+    );
+    const parsed = CustomIntegrationConfigSchema.safeParse({ eventDefinitions: stored.event_definitions, fieldMappings: stored.field_mappings });
+    expect(parsed.success ? parsed.data.eventDefinitions.map((d) => d.name) : parsed.error.issues).toEqual(["user.signup"]);
   });
 
   test("links and the erasure suppression hold the keyed hashes conduit computes for the documented identifiers", async () => {
