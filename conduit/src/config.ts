@@ -32,6 +32,8 @@ export const ConfigSchema = SharedConfigSchema.extend({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
   /** De-duplication window: same controller, processor, event type and PII within it is skipped. */
   DEDUP_WINDOW_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** Sabre SynXis polling interval; 0 (default) = this replica does not poll. Enable on one replica. */
+  SABRE_POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
   /** Controller/processor lookup cache lifetime. */
   LOOKUP_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
 });

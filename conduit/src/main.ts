@@ -11,6 +11,8 @@ import { createApp } from "./app";
 import { loadConfig, type Config } from "./config";
 import { createGraphqlStore } from "./store/graphql-store";
 import { createRedisRateLimitStore } from "./http/redis-store";
+import { startSabrePoller } from "./sabre/poller";
+import { createSabreProcessorSource } from "./sabre/store";
 
 async function start(config: Config): Promise<Server> {
   const logger = createLogger({ name: "conduit", level: config.LOG_LEVEL });
@@ -45,6 +47,22 @@ async function start(config: Config): Promise<Server> {
       },
     ],
   });
+  const sabre =
+    config.SABRE_POLL_INTERVAL_MS > 0
+      ? startSabrePoller(
+          {
+            store,
+            ...createSabreProcessorSource({ endpoint: config.HASURA_GRAPHQL_ENDPOINT, adminSecret: config.HASURA_GRAPHQL_ADMIN_SECRET }),
+            secretKeys: parseKeyRing(config.SECRETS_ENCRYPTION_KEYS, "SECRETS_ENCRYPTION_KEYS"),
+            piiKeys: parsePiiMasterKeys(config.PII_HASH_KEYS),
+            defaultRegion: config.PII_DEFAULT_REGION,
+            dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS,
+            now: () => new Date(),
+            logger,
+          },
+          config.SABRE_POLL_INTERVAL_MS,
+        )
+      : undefined;
   const server = app.listen(config.CONDUIT_PORT, config.CONDUIT_HOST);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -60,7 +78,9 @@ async function start(config: Config): Promise<Server> {
     // Finish in-flight deliveries (their rows commit before they answer), then exit.
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
-    server.close(() => process.exit(0));
+    server.close(() => {
+      void (sabre?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+    });
     server.closeIdleConnections();
   };
   process.once("SIGTERM", () => close("SIGTERM"));

@@ -22,7 +22,8 @@ export function contentKey(key: ControllerHashKey, controllerId: string, process
 export interface BuildInput {
   controllerId: string;
   processorId: string | null;
-  service: ServiceName;
+  /** A webhook service, or `sabre-synxis` for the poller. */
+  service: ServiceName | "sabre-synxis";
   events: readonly PlatformEvent[];
   receivedAt: Date;
   defaultRegion: string;

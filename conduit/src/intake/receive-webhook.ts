@@ -93,8 +93,8 @@ export async function storeRows(
   built: readonly BuiltRow[],
   controllerId: string,
   processorId: string,
-  service: ServiceName,
-  deps: IntakeDeps,
+  service: ServiceName | "sabre-synxis",
+  deps: Pick<IntakeDeps, "store" | "dedupWindowSeconds">,
   now: Date,
 ): Promise<{ stored: number; duplicates: number; rightsRequests: number }> {
   // Window de-duplication: same controller, processor, event type and PII values

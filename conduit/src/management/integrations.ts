@@ -24,6 +24,7 @@ import { generateStandardWebhooksSecret } from "../integrations/custom/signature
 import { CustomIntegrationConfigSchema, type CustomIntegrationConfig } from "../integrations/custom/schemas";
 import { isServiceName, type ServiceName } from "../integrations/types";
 import { ProcessorChecksSchema, processorSecrets, signingSecretPlaintext } from "../intake/processor-settings";
+import { SabreConfigSchema } from "../sabre/poller";
 import type { ManagementStore, ProcessorSummary } from "./store";
 
 export interface ManagementDeps {
@@ -81,8 +82,8 @@ async function controllerFor(did: string, dxKey: string, deps: ManagementDeps) {
 /** What a platform integration needs configured on the platform side. */
 export interface CreatedIntegration {
   processorId: string;
-  service: ServiceName;
-  /** The URL to give the platform (holds the JWE token, or did + dpid for custom). */
+  service: ServiceName | "sabre-synxis";
+  /** The URL to give the platform (empty for polled Sabre) (holds the JWE token, or did + dpid for custom). */
   webhookUrl: string;
   token?: string;
   /** Secret the platform signs with, when conduit generates it (NetSuite, custom Standard Webhooks). */
@@ -114,6 +115,7 @@ const NEEDS_PLATFORM_SECRET: ReadonlySet<ServiceName> = new Set<ServiceName>([
 ]);
 
 export async function createIntegration(input: CreateIntegrationInput, deps: ManagementDeps): Promise<CreatedIntegration> {
+  if (input.service === "sabre-synxis") return createSabreIntegration(input, deps);
   if (!isServiceName(input.service)) throw new ValidationError("Unknown service", [{ path: "service", message: "is not a supported integration" }]);
   const service: ServiceName = input.service;
   const controller = await controllerFor(input.did, input.dxKey, deps);
@@ -181,6 +183,36 @@ export async function createIntegration(input: CreateIntegrationInput, deps: Man
   if (google) notes.push(`Create the Drive channel with token "${google}" (echoed in X-Goog-Channel-Token).`);
   if (service === "mailchimp-marketing" || service === "eventbrite") notes.push("This platform does not sign webhooks: keep the URL secret; the token in it is the credential.");
   return { processorId: processor.id, service, webhookUrl: url.toString(), token, ...(generatedSecret ? { signingSecret: generatedSecret } : {}), notes };
+}
+
+/**
+ * Sabre SynXis is polled (conduit/src/sabre): no webhook URL; the processor
+ * holds the API base URL, hotel and chain codes, and the "username:password"
+ * credentials as its encrypted secret.
+ */
+async function createSabreIntegration(input: CreateIntegrationInput, deps: ManagementDeps): Promise<CreatedIntegration> {
+  const controller = await controllerFor(input.did, input.dxKey, deps);
+  const config = validate(SabreConfigSchema, input.config ?? {}, "Sabre integration config");
+  if (!input.signingSecret || !input.signingSecret.includes(":")) {
+    throw new ValidationError("Sabre needs its API credentials", [{ path: "signingSecret", message: "expected username:password" }]);
+  }
+  const processor = await deps.store.insertProcessor({
+    controllerId: controller.id,
+    service: "sabre-synxis",
+    name: input.name,
+    status: "active",
+    signingSecretEncrypted: encryptSecret(input.signingSecret, deps.secretKeys, SECRET_CONTEXT.processorSigningSecret),
+    apiKeyHash: null,
+    config,
+    eventDefinitions: [],
+    fieldMappings: [],
+  });
+  return {
+    processorId: processor.id,
+    service: "sabre-synxis",
+    webhookUrl: "",
+    notes: ["Sabre SynXis is pulled: the conduit replica with SABRE_POLL_INTERVAL_MS set polls it and acknowledges each reservation after storing it."],
+  };
 }
 
 /** A new DX key. Every integration URL token carries the DX key, so old URLs stop working: re-issue them. */

@@ -62,7 +62,7 @@ export function send(app: Express, stack: Stack, tenant: Tenant, c: PlatformCase
 /** Rows of webhook_intake for a controller, oldest first. */
 export async function intakeRows(stack: Stack, controllerId: string) {
   const result = await stack.pool.query<{ service: string; event_type: string; platform_event_id: string | null; pii: { type: string; hash: string; path: string; keyVersion: number }[]; field_types: string[]; content_key: string; data_processor_id: string | null }>(
-    "select service, event_type, platform_event_id, pii, field_types, content_key, data_processor_id from webhook_intake where controller_id = $1 order by received_at, id",
+    "select service, event_type, platform_event_id, pii, field_types, content_key, data_processor_id from webhook_intake where controller_id = $1 order by received_at, platform_event_id nulls last, id",
     [controllerId],
   );
   return result.rows;
