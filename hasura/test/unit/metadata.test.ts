@@ -118,7 +118,7 @@ describe("cron triggers", () => {
 });
 
 describe("actions", () => {
-  test("cover rights request submission, consent preferences and custom integration management", () => {
+  test("cover rights request submission, consent preferences, custom integration management and joining a team", () => {
     expect(Object.fromEntries([...actionsSdl.fields].map(([name, f]) => [name, f.root]))).toEqual({
       insertRightsRequest: "mutation",
       verifyRightsRequest: "mutation",
@@ -130,6 +130,7 @@ describe("actions", () => {
       updateCustomIntegration: "mutation",
       deleteCustomIntegration: "mutation",
       rotateCustomIntegrationKey: "mutation",
+      acceptTeamInvitation: "mutation",
     });
   });
 
