@@ -242,8 +242,8 @@ export interface ActionsSdl {
   inputs: Set<string>;
   enums: Set<string>;
   scalars: Set<string>;
-  /** Action fields: name -> { root, argument types, output type }. */
-  fields: Map<string, { root: "query" | "mutation"; argumentTypes: string[]; outputType: string }>;
+  /** Action fields by name, with the root they extend. */
+  fields: Map<string, { root: "query" | "mutation" }>;
   /** Every (position, type name) pair used, for resolution. */
   uses: Array<{ where: string; type: string; position: "input" | "output" }>;
 }
@@ -258,13 +258,11 @@ export function readActionsSdl(sdl: string): ActionsSdl {
       const name = definition.name.value;
       if (name === "Query" || name === "Mutation") {
         for (const field of definition.fields ?? []) {
-          const argumentTypes = (field.arguments ?? []).map((a) => namedType(a.type));
-          const outputType = namedType(field.type);
-          result.fields.set(field.name.value, { root: name === "Query" ? "query" : "mutation", argumentTypes, outputType });
+          result.fields.set(field.name.value, { root: name === "Query" ? "query" : "mutation" });
           for (const a of field.arguments ?? []) {
             result.uses.push({ where: `${name}.${field.name.value}(${a.name.value})`, type: namedType(a.type), position: "input" });
           }
-          result.uses.push({ where: `${name}.${field.name.value}`, type: outputType, position: "output" });
+          result.uses.push({ where: `${name}.${field.name.value}`, type: namedType(field.type), position: "output" });
         }
         continue;
       }
