@@ -7,8 +7,12 @@
  * claimed event is POSTed with at most `poolSize` requests in flight; the next
  * batch is fetched as soon as every event of the previous one has started (so
  * fetching overlaps delivery), and the loop sleeps only after an empty fetch.
- * Outcomes are written in batches, one statement for many events (invocation
- * rows plus the event_log update, the retry time computed in SQL).
+ * A delivery slot is freed as soon as the receiver answered; outcomes are
+ * written in batches, one statement for many events (invocation rows plus the
+ * event_log update, the retry time computed in SQL), with up to
+ * MAX_CONCURRENT_WRITES such statements at once. New batches are claimed only
+ * while fewer than two batches' worth of claimed events are unrecorded, so a
+ * slow database slows fetching instead of piling events up in memory.
  *
  * At least once: nothing is marked delivered before the receiver answered 2xx;
  * a worker that dies leaves its events locked, and any worker takes them again
@@ -25,6 +29,11 @@ import { buildEventPayload, StoredEventPayloadSchema, type ClaimedEvent } from "
 import type { PreparedTrigger } from "./prepare";
 import type { EventSettings } from "./settings";
 import { formatUtcTimestamp, utcTextOfTimestamp } from "./timestamps";
+
+/** Outcome-writing statements allowed in flight at once (each on its own pooled connection). */
+export const MAX_CONCURRENT_WRITES = 4;
+/** Most outcomes written by one statement. */
+const MAX_OUTCOMES_PER_WRITE = 1000;
 
 /** Stand-in server version for the User-Agent header when the engine does not give one. */
 export const DEFAULT_SERVER_VERSION = "v2.0.0-engine";
@@ -49,8 +58,19 @@ interface Outcome {
   record: InvocationRecord;
 }
 
+/**
+ * The worker's own bookkeeping commits asynchronously (synchronous_commit off
+ * for that transaction only, set from inside the statement). Losing the last
+ * few such commits in a database crash can only make an event be claimed or
+ * delivered again, never lost, which at-least-once delivery allows; it saves
+ * a WAL flush per batch (PostgreSQL docs, "Asynchronous Commit").
+ */
+const ASYNC_COMMIT_CTE = `cfg as (select set_config('synchronous_commit', 'off', true) as async_commit)`;
+
 const CLAIM_SQL = `
+with ${ASYNC_COMMIT_CTE}
 update hdb_catalog.event_log set locked = now()
+  from cfg
  where id in (
    select l.id from hdb_catalog.event_log l
     where l.delivered = 'f' and l.error = 'f' and l.archived = 'f'
@@ -63,7 +83,7 @@ update hdb_catalog.event_log set locked = now()
 returning id, schema_name, table_name, trigger_name, payload, tries, ${utcTextOfTimestamp("created_at")} as created_at`;
 
 const FINISH_SQL = `
-with o as (
+with ${ASYNC_COMMIT_CTE}, o as (
   select * from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::float8[])
     as o(id, trigger_name, status, request, response, verdict, retry_after)
 ), logged as (
@@ -77,7 +97,7 @@ update hdb_catalog.event_log l
        next_retry_at = case when o.verdict = 'retry'
                             then (now() at time zone 'utc') + make_interval(secs => o.retry_after) end,
        locked = null
-  from o where l.id = o.id`;
+  from o, cfg where l.id = o.id`;
 
 export class EventWorker {
   private readonly pool: Pool;
@@ -94,7 +114,10 @@ export class EventWorker {
   private readonly held = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private pendingOutcomes: { outcome: Outcome; done: () => void }[] = [];
-  private flushing: Promise<void> | undefined;
+  private activeWrites = 0;
+  private writeScheduled = false;
+  /** Resolved whenever a write finishes (backpressure and flushAll wait on it). */
+  private progressWaiters: (() => void)[] = [];
   private loop: Promise<void> | undefined;
   private stopping = false;
 
@@ -134,6 +157,7 @@ export class EventWorker {
     this.stopping = true;
     this.napper.interrupt();
     this.slots.abortWaiting();
+    this.wakeProgress();
     await this.loop;
     this.loop = undefined;
     const drained = Promise.all([...this.inFlight]).then(() => true);
@@ -164,7 +188,12 @@ export class EventWorker {
   }
 
   private async run(): Promise<void> {
+    const maxUnrecorded = 2 * Math.max(this.settings.batchSize, this.settings.poolSize);
     while (!this.stopping) {
+      if (this.held.size >= maxUnrecorded) {
+        await this.nextProgress();
+        continue;
+      }
       let batch: ClaimedEvent[];
       try {
         batch = await this.claim();
@@ -228,17 +257,24 @@ export class EventWorker {
       this.slots.release();
       return false;
     }
-    const task = this.deliver(event)
+    let released = false;
+    const releaseSlot = (): void => {
+      if (released) return;
+      released = true;
+      this.slots.release();
+    };
+    const task = this.deliver(event, releaseSlot)
       .catch((err: unknown) => this.logger.error({ err, eventId: event.id }, "event delivery failed unexpectedly"))
       .finally(() => {
-        this.slots.release();
+        releaseSlot();
         this.inFlight.delete(task);
       });
     this.inFlight.add(task);
     return true;
   }
 
-  private async deliver(event: ClaimedEvent): Promise<void> {
+  /** Delivers one event and records the outcome; `releaseSlot` is called once the HTTP exchange is over. */
+  private async deliver(event: ClaimedEvent, releaseSlot: () => void): Promise<void> {
     const trigger = this.triggers.get(event.triggerName);
     if (!trigger) {
       // Contract 1.4: the trigger vanished from metadata; unlock, retry in a minute.
@@ -252,6 +288,7 @@ export class EventWorker {
     const payload = buildEventPayload(event, trigger.retry.num_retries);
     const headers = requestHeaders(this.serverVersion, trigger.headers);
     const outcome = await this.http.postJson(trigger.url, JSON.stringify(payload), headers.send, trigger.retry.timeout_sec * 1000);
+    releaseSlot();
     const verdict = judgeAttempt(outcome, event.tries, trigger.retry.num_retries, trigger.retry.interval_sec);
     const record = invocationRecord(payload, headers.log, outcome);
     const log = this.logger.child({ triggerName: trigger.name, eventId: event.id, attempt: event.tries + 1 });
@@ -264,33 +301,56 @@ export class EventWorker {
   private record(outcome: Outcome): Promise<void> {
     return new Promise((resolve) => {
       this.pendingOutcomes.push({ outcome, done: resolve });
-      if (!this.flushing) this.flushing = new Promise<void>((r) => setImmediate(r)).then(() => this.flushLoop());
+      if (!this.writeScheduled) {
+        // Let the outcomes of this turn of the event loop gather first.
+        this.writeScheduled = true;
+        setImmediate(() => {
+          this.writeScheduled = false;
+          this.pumpWrites();
+          // Another write may have taken these outcomes already: waiters must not hang.
+          if (this.activeWrites === 0) this.wakeProgress();
+        });
+      }
     });
   }
 
-  private async flushLoop(): Promise<void> {
-    try {
-      while (this.pendingOutcomes.length > 0) {
-        const batch = this.pendingOutcomes.splice(0, 500);
-        try {
-          await this.writeOutcomes(batch.map((b) => b.outcome));
-        } catch (err) {
+  /** Starts writes while there are outcomes and free write slots. */
+  private pumpWrites(): void {
+    while (this.activeWrites < MAX_CONCURRENT_WRITES && this.pendingOutcomes.length > 0) {
+      const batch = this.pendingOutcomes.splice(0, MAX_OUTCOMES_PER_WRITE);
+      this.activeWrites += 1;
+      this.writeOutcomes(batch.map((b) => b.outcome))
+        .catch((err: unknown) => {
           // The events stay locked and are taken again after the stale-lock
           // age: delivered at least once, possibly twice, never lost.
           this.logger.error({ err, events: batch.length }, "recording event outcomes failed");
-        }
-        for (const b of batch) {
-          this.held.delete(b.outcome.event.id);
-          b.done();
-        }
-      }
-    } finally {
-      this.flushing = undefined;
+        })
+        .finally(() => {
+          for (const b of batch) {
+            this.held.delete(b.outcome.event.id);
+            b.done();
+          }
+          this.activeWrites -= 1;
+          this.wakeProgress();
+          this.pumpWrites();
+        });
     }
   }
 
+  private wakeProgress(): void {
+    for (const wake of this.progressWaiters.splice(0)) wake();
+  }
+
+  private nextProgress(): Promise<void> {
+    return new Promise((resolve) => this.progressWaiters.push(resolve));
+  }
+
+  /** Resolves once every queued outcome is written. */
   private async flushAll(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.activeWrites > 0 || this.pendingOutcomes.length > 0 || this.writeScheduled) {
+      if (this.activeWrites === 0 && !this.writeScheduled) this.pumpWrites();
+      await this.nextProgress();
+    }
   }
 
   private async writeOutcomes(outcomes: readonly Outcome[]): Promise<void> {
