@@ -95,6 +95,92 @@ export const RESULT_SCHEMAS = {
     insertScheduledEvents: affected.nullable().optional(),
     updateDataProcessingActivities: affected.nullable(),
   }),
+  InsertEmailOutbox: z.object({ insertEmailOutbox: affected.nullable() }),
+  FindDueEmails: z.object({
+    emailOutbox: z.array(
+      z.object({
+        id: uuid,
+        controllerId: uuid.nullable(),
+        recipientEncrypted: z.string(),
+        template: z.string(),
+        locale: z.string(),
+        variablesEncrypted: z.string().nullable(),
+        status: z.string(),
+        attempts: z.number().int(),
+      }),
+    ),
+  }),
+  ClaimEmail: z.object({ updateEmailOutbox: affected.nullable() }),
+  MarkEmailSent: z.object({ updateEmailOutboxMessage: z.object({ id: uuid }).nullable() }),
+  MarkEmailFailed: z.object({ updateEmailOutboxMessage: z.object({ id: uuid }).nullable() }),
+  FindUser: z.object({
+    user: z.object({ id: uuid, email: z.string(), displayName: z.string().nullable(), locale: z.string(), emailVerified: z.boolean(), createdAt: timestamp }).nullable(),
+  }),
+  FindPendingInvitations: z.object({ teamInvitations: z.array(z.object({ id: uuid, controllerId: uuid, role: z.string() })) }),
+  OnboardUser: z.object({
+    updateUsers: affected.nullable(),
+    insertDataControllerUsers: affected.nullable().optional(),
+    updateTeamInvitations: affected.nullable().optional(),
+    insertEmailOutbox: affected.nullable().optional(),
+  }),
+  FindInvitationContext: z.object({
+    teamInvitation: z
+      .object({
+        id: uuid,
+        controllerId: uuid,
+        email: z.string(),
+        role: z.string(),
+        status: z.string(),
+        tokenHash: z.string().nullable(),
+        expiresAt: timestamp,
+        controller: z.object({ title: z.string() }),
+        invitedBy: z.object({ displayName: z.string().nullable() }).nullable(),
+      })
+      .nullable(),
+    users: z.array(z.object({ id: uuid })),
+  }),
+  IssueInvitation: z.object({
+    updateTeamInvitations: affected.nullable(),
+    insertEmailOutboxMessage: z.object({ id: uuid }).nullable(),
+    insertDataControllerUsers: affected.nullable().optional(),
+  }),
+  FindMembership: z.object({
+    dataControllerUser: z
+      .object({
+        id: uuid,
+        role: z.string(),
+        status: z.string(),
+        user: z.object({ id: uuid, email: z.string(), displayName: z.string().nullable(), locale: z.string() }),
+        controller: z.object({ id: uuid, title: z.string() }),
+      })
+      .nullable(),
+  }),
+  FindDomainVerification: z.object({ domainVerification: z.object({ id: uuid, controllerId: uuid, domain: z.string(), status: z.string() }).nullable() }),
+  SyncCorsOrigins: z.object({ deleteCorsAllowedOrigins: affected.nullable(), insertCorsAllowedOrigins: affected.nullable().optional() }),
+  FindControllerSetup: z.object({
+    dataController: z
+      .object({
+        id: uuid,
+        title: z.string(),
+        purposes: z.array(z.object({ id: uuid, slug: z.string() })),
+        consentForms: z.array(z.object({ id: uuid, categories: z.array(z.object({ slug: z.string() })) })),
+        retentionPolicies: z.array(z.object({ purposeId: uuid.nullable() })),
+      })
+      .nullable(),
+    user: z.object({ id: uuid, email: z.string(), displayName: z.string().nullable(), locale: z.string() }).nullable(),
+  }),
+  SetUpControllerDefaults: z.object({
+    insertDataControllerDetail: z.object({ id: uuid }).nullable(),
+    insertPurposes: affected.nullable().optional(),
+    insertConsentForm: z.object({ id: uuid }).nullable(),
+    insertConsentCategories: affected.nullable().optional(),
+    insertRetentionPolicies: affected.nullable().optional(),
+    insertTagManagerAccount: z.object({ id: uuid }).nullable(),
+    insertDataControllerUsers: affected.nullable().optional(),
+    insertEmailOutbox: affected.nullable().optional(),
+  }),
+  FindProfileRegeneration: z.object({ scheduledEvents: z.array(z.object({ reference: z.string().nullable() })) }),
+  QueueProfileRegeneration: z.object({ updateDataControllerDetails: affected.nullable(), insertScheduledEvents: affected.nullable().optional() }),
 } as const;
 
 type ResultSchemas = typeof RESULT_SCHEMAS;

@@ -3,9 +3,15 @@
  * are the trigger names in hasura/metadata (one grep finds both sides).
  */
 import type { EventHandler } from "../registry";
+import { auth_users_insert } from "./auth_users_insert";
+import { data_controller_create_user } from "./data_controller_create_user";
+import { data_controller_details_update } from "./data_controller_details_update";
+import { data_controller_users_update } from "./data_controller_users_update";
+import { data_controllers_insert } from "./data_controllers_insert";
 import { data_processing_activities_insert } from "./data_processing_activities_insert";
 import { data_subjects_insert } from "./data_subjects_insert";
 import { bindEventModule } from "./define";
+import { domain_verification_cors_sync } from "./domain_verification_cors_sync";
 import type { HandlerServices } from "./services";
 import { webhook_intake_insert } from "./webhook_intake_insert";
 
@@ -14,5 +20,11 @@ export function createEventHandlers(services: HandlerServices): EventHandler[] {
     bindEventModule(webhook_intake_insert, services),
     bindEventModule(data_processing_activities_insert, services),
     bindEventModule(data_subjects_insert, services),
+    bindEventModule(data_controllers_insert, services),
+    bindEventModule(data_controller_details_update, services),
+    bindEventModule(auth_users_insert, services),
+    bindEventModule(data_controller_create_user, services),
+    bindEventModule(data_controller_users_update, services),
+    bindEventModule(domain_verification_cors_sync, services),
   ];
 }

@@ -3,8 +3,15 @@
  * test) and passed in (STYLE.md section 1). Domain functions below the modules
  * take only the slice they use.
  */
+import type { SecretKeyRing } from "../../../common/src/crypto";
 import type { HandlersSdk } from "../adapters/sdk";
 
 export interface HandlerServices {
   sdk: HandlersSdk;
+  /** SECRETS_ENCRYPTION_KEYS: encrypts outbox recipients and variables, derives token keys. */
+  secretKeys: SecretKeyRing;
+  /** Base URL of the web app, for links in e-mails (HANDLERS_APP_BASE_URL). */
+  appBaseUrl: string;
+  /** Called when a handler queued e-mail, so the sender runs at once. */
+  onEmailQueued?: () => void;
 }

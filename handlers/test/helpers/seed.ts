@@ -65,3 +65,34 @@ export async function insertIntake(stack: Stack, input: IntakeInput): Promise<st
   );
   return id;
 }
+
+export async function insertUser(stack: Stack, email: string, options: { displayName?: string | null; emailVerified?: boolean } = {}): Promise<string> {
+  const id = randomUUID();
+  await stack.query("insert into auth.users (id, email, display_name, email_verified) values ($1, $2, $3, $4)", [
+    id,
+    email,
+    options.displayName === undefined ? null : options.displayName,
+    options.emailVerified ?? false,
+  ]);
+  return id;
+}
+
+/**
+ * Runs `sql` in a transaction whose Hasura session is `variables`, the way the
+ * API sets it (`hasura.user`), so the event trigger records them as the
+ * payload's session_variables.
+ */
+export async function asSession(stack: Stack, variables: Record<string, string>, sql: string, values: unknown[]): Promise<void> {
+  const client = await stack.pool.connect();
+  try {
+    await client.query("begin");
+    await client.query("select set_config('hasura.user', $1, true)", [JSON.stringify(variables)]);
+    await client.query(sql, values);
+    await client.query("commit");
+  } catch (err: unknown) {
+    await client.query("rollback");
+    throw err;
+  } finally {
+    client.release();
+  }
+}

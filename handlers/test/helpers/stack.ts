@@ -15,6 +15,10 @@ import { createLogger, type Logger } from "../../../common/src/logger";
 import { createEventsExtension } from "../../../engine/src/events/extension";
 import { createEngine, type Engine } from "../../../engine/src/server";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/pg";
+import { startTestSmtp, type TestSmtp } from "../../../test/helpers/smtp";
+import { parseKeyRing, type SecretKeyRing } from "../../../common/src/crypto";
+import { createSmtpTransport, type SmtpTransport } from "../../src/adapters/mailer";
+import { deliverDueEmails, type DeliverStats } from "../../src/mail/deliver-due-emails";
 import { createGraphqlRunner } from "../../src/adapters/graphql";
 import { createHandlersSdk, type HandlersSdk } from "../../src/adapters/sdk";
 import { createApp } from "../../src/app";
@@ -25,6 +29,9 @@ import { createRegistry } from "../../src/registry";
 const ROOT = join(__dirname, "..", "..", "..");
 export const ADMIN_SECRET = "handlers-test-admin-secret";
 export const HANDLERS_SECRET = "handlers-test-webhook-secret-0123";
+export const SECRET_KEYS = `s1:${Buffer.alloc(32, 44).toString("base64url")}`;
+export const APP_BASE_URL = "https://app.privacy.test";
+export const MAIL_FROM = "Privacy Platform <no-reply@privacy.test>";
 
 export interface Stack {
   db: TestDatabase;
@@ -33,6 +40,10 @@ export interface Stack {
   endpoint: string;
   handlersUrl: string;
   sdk: HandlersSdk;
+  smtp: TestSmtp;
+  secretKeys: SecretKeyRing;
+  /** One pass of the outbox sender (at the stack's clock), as the dispatcher runs it. */
+  sendEmails(): Promise<DeliverStats>;
   clock: { now: Date };
   logLines: string[];
   logger: Logger;
@@ -114,7 +125,11 @@ export async function startStack(options: { services?: (base: HandlerServices) =
   const endpoint = `http://127.0.0.1:${enginePort}/v1/graphql`;
   const sdk = createHandlersSdk(createGraphqlRunner({ endpoint, adminSecret: ADMIN_SECRET }));
   const clock = { now: new Date("2026-03-02T10:00:00.000Z") };
-  const base: HandlerServices = { sdk };
+  const smtp = await startTestSmtp();
+  const transport: SmtpTransport = createSmtpTransport(smtp.smtpUrl);
+  const secretKeys = parseKeyRing(SECRET_KEYS);
+  const sendEmails = () => deliverDueEmails({ sdk, transport, secretKeys, from: MAIL_FROM, now: () => clock.now, logger });
+  const base: HandlerServices = { sdk, secretKeys, appBaseUrl: APP_BASE_URL };
   const services = options.services ? options.services(base) : base;
   const registry = createRegistry({
     events: createEventHandlers(services).map((h) => ({
@@ -142,6 +157,9 @@ export async function startStack(options: { services?: (base: HandlerServices) =
     endpoint,
     handlersUrl,
     sdk,
+    smtp,
+    secretKeys,
+    sendEmails,
     clock,
     logLines,
     logger,
@@ -189,6 +207,8 @@ export async function startStack(options: { services?: (base: HandlerServices) =
       await engine.close();
       await close(engineServer);
       await close(handlersServer);
+      transport.close();
+      await smtp.stop();
       await pool.end();
       await db.drop();
     },
