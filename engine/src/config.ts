@@ -29,7 +29,8 @@ export const EngineConfigSchema = z
     HASURA_GRAPHQL_PG_CONNECTIONS: z.coerce.number().int().positive().default(20),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })
-  .refine((c) => c.HASURA_GRAPHQL_DATABASE_URL || c.DATABASE_URL, { message: "is required", path: ["HASURA_GRAPHQL_DATABASE_URL"] });
+  // `when` runs the check even when other keys are invalid, so every problem is listed at once.
+  .refine((c) => Boolean(c.HASURA_GRAPHQL_DATABASE_URL || c.DATABASE_URL), { message: "is required", path: ["HASURA_GRAPHQL_DATABASE_URL"], when: () => true });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 
 /** Parses env and command-line flags (`--project <dir>`, `--port <n>`). Throws ConfigError naming bad keys. */

@@ -76,11 +76,18 @@ export async function executeGraphql(deps: ExecutorDeps, session: ExecSession, r
   }
 }
 
-async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest): Promise<GraphqlResponse> {
-  const schema = deps.schemaFor(session.role, session.backendOnly);
+/** Parsed and validated documents per role schema (services send the same few operations again and again). */
+const documentCache = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
+const DOCUMENT_CACHE_SIZE = 500;
+
+/** Parses and validates `query` against `schema`; throws HasuraError `validation-failed` like Hasura. */
+function validDocument(schema: GraphQLSchema, query: string): DocumentNode {
+  let cache = documentCache.get(schema);
+  const hit = cache?.get(query);
+  if (hit) return hit;
   let document: DocumentNode;
   try {
-    document = parse(request.query);
+    document = parse(query);
   } catch {
     throw new HasuraError("validation-failed", "not a valid graphql query", "$.query");
   }
@@ -90,6 +97,18 @@ async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlReq
   }
   const errors = validate(schema, document);
   if (errors.length > 0) throw fromValidationError(document, errors[0]);
+  if (!cache) {
+    cache = new Map();
+    documentCache.set(schema, cache);
+  }
+  if (cache.size >= DOCUMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(query, document);
+  return document;
+}
+
+async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest): Promise<GraphqlResponse> {
+  const schema = deps.schemaFor(session.role, session.backendOnly);
+  const document = validDocument(schema, request.query);
 
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = request.operationName ? operations.find((o) => o.name?.value === request.operationName) : operations.length === 1 ? operations[0] : undefined;

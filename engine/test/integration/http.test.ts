@@ -66,6 +66,19 @@ describe("GET /healthz and /v1/version", () => {
   });
 });
 
+describe("GET / (GraphiQL)", () => {
+  test("serves the GraphiQL page pointed at /v1/graphql only when the console is enabled", async () => {
+    expect((await request(blog.engine.app).get("/")).status).toBe(404);
+    const own = await startBlogEngine(template, { enableConsole: true });
+    try {
+      const page = await request(own.engine.app).get("/");
+      expect([page.status, page.type, page.text.includes('new URL("/v1/graphql"')]).toEqual([200, "text/html", true]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe("POST /v1/graphql", () => {
   test("a batch answers an array in order, and x-request-id is echoed", async () => {
     const res = await post("/v1/graphql")
