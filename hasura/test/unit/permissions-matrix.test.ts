@@ -9,6 +9,7 @@ import { allTables, loadMetadata } from "../../../common/src/metadata";
 import { tableKey } from "../../scripts/catalog";
 import {
   confinesToMembership,
+  describeBoolExp,
   inferRelationships,
   renderPermissionMatrix,
   replaceMatrix,
@@ -207,6 +208,20 @@ describe("anonymous role", () => {
     ];
     const open = tables.filter((t) => personal.includes(tableKey(t.table)) && selectableColumns(t, "anonymous").length > 0);
     expect(open.map((t) => tableKey(t.table))).toEqual([]);
+  });
+});
+
+describe("describeBoolExp (the matrix cells)", () => {
+  const member = { user_id: ME, status: { _eq: "active" } };
+  test.each([
+    ["public.purposes", { controller: { members: member } }, "active member"],
+    ["public.consent_forms", { _and: [{ controller: { members: { ...member, role: { _in: ["owner", "admin"] } } } }, { status: { _eq: "draft" } }] }, "active owner/admin and status = draft"],
+    ["public.consent_categories", { form: { status: { _eq: "published" } } }, "form.status = published"],
+    ["public.data_processors", { status: { _in: ["active", "paused"] } }, "status in (active, paused)"],
+    ["auth.users", { _or: [{ id: ME }, { memberships: { controller: { members: member } } }] }, "(id = X-Hasura-User-Id or active member)"],
+    ["public.purposes", {}, "every row"],
+  ])("%s %j -> %s", (table, expression, text) => {
+    expect(describeBoolExp(table, expression, index)).toBe(text);
   });
 });
 
