@@ -22,6 +22,20 @@ export const HandlersConfigSchema = SharedConfigSchema.extend({
   HANDLERS_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   /** Milliseconds to let in-flight requests finish on SIGTERM before exiting. */
   HANDLERS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * AES-256-GCM key ring (`kid:<base64url 32 bytes>,...`, first is current),
+   * the same variable conduit uses: encrypts e-mail recipients and variables in
+   * the outbox and derives the e-mail verification token key.
+   */
+  SECRETS_ENCRYPTION_KEYS: z.string().min(1),
+  /** Base URL of the web app, used in links inside e-mails. */
+  HANDLERS_APP_BASE_URL: z.string().url().default("http://localhost:3000"),
+  /** From header of outgoing mail. */
+  MAIL_FROM: z.string().min(3).default("Privacy Platform <no-reply@localhost>"),
+  /** How often the outbox sender looks for due e-mail besides being woken by handlers. */
+  HANDLERS_MAIL_POLL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Attempts before an e-mail is abandoned (status failed, kept for audit). */
+  HANDLERS_MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
 });
 
 export type HandlersConfig = z.infer<typeof HandlersConfigSchema>;

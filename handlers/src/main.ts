@@ -4,10 +4,18 @@
  */
 import type { Server } from "node:http";
 import { ConfigError } from "../../common/src/config";
+import { parseKeyRing } from "../../common/src/crypto";
 import { createLogger } from "../../common/src/logger";
+import { createGraphqlRunner } from "./adapters/graphql";
+import { createSmtpTransport } from "./adapters/mailer";
+import { createHandlersSdk } from "./adapters/sdk";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import type { HandlersConfig } from "./config";
+import { createEventHandlers } from "./events";
+import { deliverDueEmails } from "./mail/deliver-due-emails";
+import { createOutboxDispatcher } from "./mail/dispatcher";
+import { createRegistry } from "./registry";
 
 function readConfig(): HandlersConfig {
   try {
@@ -25,7 +33,26 @@ function readConfig(): HandlersConfig {
 function main(): void {
   const config = readConfig();
   const logger = createLogger({ name: "handlers", level: config.LOG_LEVEL });
-  const app = createApp({ webhookSecret: config.HANDLERS_WEBHOOK_SECRET, logger, bodyLimitBytes: config.HANDLERS_BODY_LIMIT_BYTES });
+  let secretKeys;
+  try {
+    secretKeys = parseKeyRing(config.SECRETS_ENCRYPTION_KEYS, "SECRETS_ENCRYPTION_KEYS");
+  } catch {
+    process.stderr.write("[handlers] Invalid configuration: SECRETS_ENCRYPTION_KEYS: is not a key ring (kid:<base64url 32 bytes>,...)\n");
+    process.exit(2);
+  }
+  const sdk = createHandlersSdk(createGraphqlRunner({ endpoint: config.HASURA_GRAPHQL_ENDPOINT, adminSecret: config.HASURA_GRAPHQL_ADMIN_SECRET }));
+  const transport = createSmtpTransport(config.SMTP_URL);
+  const now = () => new Date();
+  const outbox = createOutboxDispatcher({
+    deliver: () => deliverDueEmails({ sdk, transport, secretKeys, from: config.MAIL_FROM, now, logger: logger.child({ component: "outbox" }), maxAttempts: config.HANDLERS_MAIL_MAX_ATTEMPTS }),
+    intervalMs: config.HANDLERS_MAIL_POLL_MS,
+    logger,
+  });
+  const registry = createRegistry({
+    events: createEventHandlers({ sdk, secretKeys, appBaseUrl: config.HANDLERS_APP_BASE_URL, onEmailQueued: () => outbox.kick() }),
+  });
+  const app = createApp({ webhookSecret: config.HANDLERS_WEBHOOK_SECRET, logger, registry, bodyLimitBytes: config.HANDLERS_BODY_LIMIT_BYTES });
+  outbox.start();
   const server: Server = app.listen(config.HANDLERS_PORT, config.HANDLERS_HOST, () => {
     logger.info({ host: config.HANDLERS_HOST, port: config.HANDLERS_PORT }, "handlers listening");
   });
@@ -48,8 +75,12 @@ function main(): void {
     force.unref();
     server.close(() => {
       clearTimeout(force);
-      logger.info("handlers stopped");
-      process.exit(0);
+      // Let a send in progress finish, so it is recorded as sent rather than retried.
+      void outbox.stop().finally(() => {
+        transport.close();
+        logger.info("handlers stopped");
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
   };

@@ -3,7 +3,7 @@ import { loadConfig } from "../../src/config";
 
 describe("loadConfig", () => {
   it("applies the documented defaults", () => {
-    const config = loadConfig({ HASURA_GRAPHQL_ADMIN_SECRET: "admin", HANDLERS_WEBHOOK_SECRET: "0123456789abcdef" });
+    const config = loadConfig({ HASURA_GRAPHQL_ADMIN_SECRET: "admin", HANDLERS_WEBHOOK_SECRET: "0123456789abcdef", SECRETS_ENCRYPTION_KEYS: "k1:key" });
     expect(config).toEqual({
       HASURA_GRAPHQL_ENDPOINT: "http://localhost:8080/v1/graphql",
       HASURA_GRAPHQL_ADMIN_SECRET: "admin",
@@ -14,6 +14,11 @@ describe("loadConfig", () => {
       SMTP_URL: "smtp://127.0.0.1:1025",
       HANDLERS_BODY_LIMIT_BYTES: 5242880,
       HANDLERS_SHUTDOWN_TIMEOUT_MS: 10000,
+      SECRETS_ENCRYPTION_KEYS: "k1:key",
+      HANDLERS_APP_BASE_URL: "http://localhost:3000",
+      MAIL_FROM: "Privacy Platform <no-reply@localhost>",
+      HANDLERS_MAIL_POLL_MS: 10000,
+      HANDLERS_MAIL_MAX_ATTEMPTS: 8,
     });
   });
 
@@ -26,7 +31,7 @@ describe("loadConfig", () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems;
-    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["HANDLERS_PORT", "HANDLERS_WEBHOOK_SECRET", "HASURA_GRAPHQL_ADMIN_SECRET", "SMTP_URL"]);
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["HANDLERS_PORT", "HANDLERS_WEBHOOK_SECRET", "HASURA_GRAPHQL_ADMIN_SECRET", "SECRETS_ENCRYPTION_KEYS", "SMTP_URL"]);
     expect((caught as ConfigError).message).not.toContain("short-secret");
   });
 });
