@@ -179,6 +179,11 @@ describe("anonymous role", () => {
     });
   });
 
+  test("reads at most 100 rows per request from any table, with no aggregates", () => {
+    const reads = tables.flatMap((t) => (t.select_permissions ?? []).filter((p) => p.role === "anonymous").map((p) => p.permission));
+    expect(reads.map((p) => [p.limit, p.allow_aggregations ?? false])).toEqual(reads.map(() => [100, false]));
+  });
+
   test("writes nothing through tables, and reaches only the public actions", () => {
     const writes = tables.flatMap((t) =>
       [...(t.insert_permissions ?? []), ...(t.update_permissions ?? []), ...(t.delete_permissions ?? [])]
