@@ -82,6 +82,16 @@ describe("docker-compose.yml", () => {
     expect([...referenced].filter((name) => !provided.includes(name))).toEqual([]);
   });
 
+  it("gives handlers and conduit every variable their config requires (no default)", () => {
+    const required = (schema: z.ZodObject): string[] =>
+      Object.entries(schema.shape)
+        .filter(([, type]) => !(type as z.ZodType).safeParse(undefined).success)
+        .map(([key]) => key);
+    const missing = (service: string, schema: z.ZodObject): string[] =>
+      required(schema).filter((key) => !(key in (compose.services[service].environment ?? {})));
+    expect({ handlers: missing("handlers", HandlersConfigSchema), conduit: missing("conduit", ConduitConfigSchema) }).toEqual({ handlers: [], conduit: [] });
+  });
+
   it("builds handlers and conduit from Dockerfiles whose entry point exists", () => {
     for (const name of ["handlers", "conduit"]) {
       const build = compose.services[name].build;
