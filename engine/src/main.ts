@@ -8,13 +8,18 @@ import { createLogger } from "../../common/src/logger";
 import { loadEngineConfig } from "./config";
 import { createEngine, DEFAULT_VERSION } from "./server";
 import type { EngineExtension } from "./extensions";
+import { createActionsExtension } from "./actions/extension";
 import { createCronsExtension } from "./crons/extension";
 import { createEventsExtension } from "./events/extension";
 import { migrationsAtStartConfig, runMigrationsAtStart } from "./migrations/at-start";
 
 /** Extensions wired into the running engine (events, crons, actions register here). */
 function extensions(): EngineExtension[] {
-  return [createEventsExtension({ serverVersion: DEFAULT_VERSION }), createCronsExtension({ serverVersion: DEFAULT_VERSION })];
+  return [
+    createEventsExtension({ serverVersion: DEFAULT_VERSION }),
+    createCronsExtension({ serverVersion: DEFAULT_VERSION }),
+    createActionsExtension(),
+  ];
 }
 
 async function main(): Promise<void> {
