@@ -332,6 +332,7 @@ async function main(): Promise<void> {
       const base = `http://127.0.0.1:${s.port}`;
       if (s.skipped) rows.push([s.name, "-", `not started: ${s.skipped}`]);
       else rows.push([s.name, s.name === "engine" ? `${base}/v1/graphql` : base, describeHealth(health.get(s.name), `${base}/healthz`)]);
+      if (s.name === "engine" && !s.skipped) rows.push(["", `${base}/console`, "GraphiQL (send x-hasura-admin-secret)"]);
     }
     if (running.catcher) rows.push(["mail", running.catcher.smtpUrl, `read mail at ${running.catcher.webUrl}/`]);
     else rows.push(["mail", redactUrl(smtpUrl), "from SMTP_URL"]);
