@@ -282,7 +282,8 @@ function aggregateFieldsJson(table: TableInfo, s: string, fields: readonly Field
     if (f.name === "count") {
       const cols = Array.isArray(f.args.columns) ? (f.args.columns as string[]) : [];
       const distinct = f.args.distinct === true ? sql.raw("distinct ") : sql.raw("");
-      if (cols.length === 0) pairs.push([f.key, f.args.distinct === true ? sql`count(distinct ${sql.ident(s)}.*)` : sql.raw("count(*)")]);
+      // Without columns every row counts once, distinct or not (rows of a table with a key are distinct).
+      if (cols.length === 0) pairs.push([f.key, sql.raw("count(*)")]);
       else if (cols.length === 1) pairs.push([f.key, sql`count(${distinct}${sql.ident(s, cols[0])})`]);
       else
         pairs.push([

@@ -1,6 +1,6 @@
 import { compileSql, sql, sqlAnd, sqlOr, SQL_TRUE } from "../../src/compile/sql";
 import { defaultRootFieldName, scalarForColumn, tableGraphqlName, typeNames } from "../../src/schema/inflection";
-import { parseJsonPath } from "../../src/compile/select";
+import { jsonObject, parseJsonPath } from "../../src/compile/select";
 import { parsePgArrayLiteral } from "../../src/permissions/session";
 
 describe("sql builder", () => {
@@ -83,5 +83,17 @@ describe("small parsers", () => {
     expect(parsePgArrayLiteral('{"a b","c\\"d",e}')).toEqual(["a b", 'c"d', "e"]);
     expect(parsePgArrayLiteral("{}")).toEqual([]);
     expect(() => parsePgArrayLiteral("1,2")).toThrow("malformed array session variable");
+  });
+});
+
+describe("jsonObject", () => {
+  test("up to 50 keys build one json_build_object; wider rows concatenate jsonb pieces (Postgres' 100-argument limit)", () => {
+    const pairs = (n: number) => Array.from({ length: n }, (_, i) => [`k${i}`, sql`${i}`] as [string, ReturnType<typeof sql>]);
+    expect(compileSql(jsonObject(pairs(2)))).toEqual({ text: "json_build_object('k0', $1, 'k1', $2)", values: [0, 1] });
+    const wide = compileSql(jsonObject(pairs(60)));
+    expect(wide.text.startsWith("(jsonb_build_object('k0', $1")).toBe(true);
+    expect(wide.text).toContain(") || jsonb_build_object('k50', $51");
+    expect(wide.text.endsWith(")::json")).toBe(true);
+    expect(wide.values).toHaveLength(60);
   });
 });
