@@ -9,12 +9,14 @@
  * is logged (contract 3.5 needs hdb_action_log and a processor).
  */
 import type { GraphQLFieldConfigArgumentMap } from "graphql";
-import type { EngineExtension, ExtensionRootField } from "../extensions";
+import type { EngineContext, EngineExtension, ExtensionRootField } from "../extensions";
 import { createWebhookHttpClient, type WebhookHttpClient } from "../events/http-client";
+import { buildTableModel, type TableModel } from "../schema/model";
 import { resolveHeaders, resolveTemplate, type ResolvedHeader } from "../events/webhook-conf";
 import { buildActionsModel, type ActionDef, type ActionsModel } from "./definition";
 import { callHandler, checkOutput, handlerHeaders } from "./handler";
-import { actionsForRole, ActionTypeBuilder } from "./schema";
+import { relationshipResolver, remoteTable } from "./relationships";
+import { actionsForRole, ActionTypeBuilder, materializeRoleTypes } from "./schema";
 
 interface ResolvedAction {
   def: ActionDef;
@@ -30,12 +32,14 @@ export interface ActionsExtensionOptions {
 export function createActionsExtension(options: ActionsExtensionOptions = {}): EngineExtension {
   let model: ActionsModel = { actions: new Map(), types: { objects: new Map(), inputs: new Map(), enums: new Map(), scalars: new Map(), relationships: new Map() } };
   let resolved = new Map<string, ResolvedAction>();
+  let tables: TableModel | undefined;
   let http: WebhookHttpClient | undefined;
   const client = (): WebhookHttpClient => (http ??= createWebhookHttpClient({ maxSockets: options.maxSockets ?? 100 }));
 
-  function field(action: ResolvedAction, builder: ActionTypeBuilder): ExtensionRootField {
+  function field(action: ResolvedAction, builder: ActionTypeBuilder, role: string, ctx: EngineContext): ExtensionRootField {
     const type = builder.output(action.def.outputType);
     const args: GraphQLFieldConfigArgumentMap = builder.args(action.def);
+    const relationships = tables ? relationshipResolver(action.def.name, type, args, { pool: ctx.pool, model: tables, role }) : undefined;
     return {
       type,
       args,
@@ -49,7 +53,8 @@ export function createActionsExtension(options: ActionsExtensionOptions = {}): E
           { action: { name: action.def.name }, input: call.args, session_variables: call.session.variables, request_query: call.query },
           action.def.timeoutSeconds,
         );
-        return checkOutput(answer, type);
+        const output = checkOutput(answer, type);
+        return relationships ? relationships.attach(output, call) : output;
       },
     };
   }
@@ -71,16 +76,25 @@ export function createActionsExtension(options: ActionsExtensionOptions = {}): E
       }
       model = next;
       resolved = map;
+      // The engine core's table model (pure data from metadata + catalog) gives
+      // relationship targets their GraphQL names and permissions.
+      tables = buildTableModel(ctx.metadata, ctx.catalog);
     },
 
-    rootFields(role, _ctx, types) {
-      const builder = new ActionTypeBuilder(model, (name) => types.get(name));
+    rootFields(role, ctx, types) {
       const visible = actionsForRole(model, role);
+      if (visible.query.length + visible.mutation.length === 0) return {};
+      if (tables) materializeRoleTypes((name) => types.get(name), [...tables.tables.values()].map((t) => t.gqlName));
+      const builder = new ActionTypeBuilder(
+        model,
+        (name) => types.get(name),
+        (rel) => (tables ? remoteTable(tables, rel)?.gqlName : undefined),
+      );
       const build = (defs: ActionDef[]): Record<string, ExtensionRootField> => {
         const out: Record<string, ExtensionRootField> = {};
         for (const def of defs) {
           const action = resolved.get(def.name);
-          if (action) out[def.name] = field(action, builder);
+          if (action) out[def.name] = field(action, builder, role, ctx);
         }
         return out;
       };

@@ -22,7 +22,40 @@ import {
   type InputValueDefinitionNode,
   type TypeNode,
 } from "graphql";
-import { canCall, type ActionDef, type ActionsModel } from "./definition";
+import { typeNames } from "../schema/inflection";
+import { canCall, type ActionDef, type ActionRelationship, type ActionsModel } from "./definition";
+import "./relationships";
+
+function isFieldful(t: GraphQLNamedType): t is GraphQLObjectType | GraphQLInputObjectType {
+  return t instanceof GraphQLObjectType || t instanceof GraphQLInputObjectType;
+}
+
+/**
+ * Runs the field thunks of every type the role schema derives from its tables,
+ * so the scalars they use (uuid, timestamptz...) exist before the action types
+ * ask for them by name. Without it an action could create its own `uuid`
+ * scalar while a table's thunk later creates another, and graphql-js rejects
+ * two types of one name.
+ */
+export function materializeRoleTypes(lookup: (name: string) => GraphQLNamedType | undefined, tableGqlNames: readonly string[]): void {
+  const seen = new Set<GraphQLNamedType>();
+  const visit = (t: GraphQLNamedType | undefined): void => {
+    if (!t || seen.has(t) || !isFieldful(t)) return;
+    seen.add(t);
+    for (const f of Object.values(t.getFields())) {
+      visit(getNamedTypeOf(f.type));
+      for (const a of "args" in f ? f.args : []) visit(getNamedTypeOf(a.type));
+    }
+  };
+  const perTable = Object.entries(typeNames).filter(([key, fn]) => fn.length === 1 && key !== "comparison" && key !== "arrayComparison") as [string, (t: string) => string][];
+  for (const gqlName of tableGqlNames) for (const [, name] of perTable) visit(lookup(name(gqlName)));
+}
+
+function getNamedTypeOf(t: GraphQLOutputType | GraphQLInputType): GraphQLNamedType {
+  let inner: GraphQLOutputType | GraphQLInputType = t;
+  while (inner instanceof GraphQLNonNull || inner instanceof GraphQLList) inner = inner.ofType;
+  return inner as GraphQLNamedType;
+}
 
 /** A scalar declared in actions.graphql that the role schema lacks: JSON values pass through. */
 function passthroughScalar(name: string, description?: string): GraphQLScalarType {
@@ -37,9 +70,15 @@ function passthroughScalar(name: string, description?: string): GraphQLScalarTyp
 
 export class ActionTypeBuilder {
   private readonly built = new Map<string, GraphQLNamedType>();
+  /**
+   * @param tableTypeName the GraphQL type name of a relationship's remote
+   * table, or undefined when it is not tracked; the field is added only when
+   * the role's schema has that type (the role may select the table).
+   */
   constructor(
     private readonly model: ActionsModel,
     private readonly lookup: (name: string) => GraphQLNamedType | undefined,
+    private readonly tableTypeName: (rel: ActionRelationship) => string | undefined = () => undefined,
   ) {}
 
   named(name: string): GraphQLNamedType {
@@ -58,6 +97,15 @@ export class ActionTypeBuilder {
           const fields: GraphQLFieldConfigMap<unknown, unknown> = {};
           for (const f of object.fields ?? []) {
             fields[f.name.value] = { type: this.output(f.type), description: f.description?.value };
+          }
+          for (const rel of types.relationships.get(name) ?? []) {
+            const tableName = this.tableTypeName(rel);
+            const tableType = tableName ? this.lookup(tableName) : undefined;
+            if (!(tableType instanceof GraphQLObjectType)) continue;
+            fields[rel.name] = {
+              type: rel.type === "object" ? tableType : new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(tableType))),
+              extensions: { actionRelationship: rel },
+            };
           }
           return fields;
         },

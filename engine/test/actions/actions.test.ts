@@ -169,3 +169,43 @@ describe("permissions (contract 3.2)", () => {
     expect((handler.requests[0].body as { session_variables: unknown }).session_variables).toEqual({ "x-hasura-role": "anonymous" });
   });
 });
+
+describe("relationships from output types to tables (contract 3.1)", () => {
+  const VISIBLE = "0b7f8a56-1111-4c1e-9a7e-000000000001";
+  const HIDDEN = "0b7f8a56-1111-4c1e-9a7e-000000000002";
+
+  beforeAll(async () => {
+    await engine.pool.query("insert into account (id, email) values ($1, 'seen@example.test'), ($2, 'hidden@example.test'), (gen_random_uuid(), 'seen@example.test')", [
+      VISIBLE,
+      HIDDEN,
+    ]);
+  });
+
+  test("an object relationship returns the row the output's id maps to, with aliases and fragments", async () => {
+    reply({ status: 200, body: JSON.stringify({ id: VISIBLE, status: "open" }) });
+    const res = await asUser(
+      "mutation { createAccount(input: {email: \"seen@example.test\"}) { status acct: account { ...A } } } fragment A on account { mail: email id }",
+    );
+    expect(res.body).toEqual({ data: { createAccount: { status: "open", acct: { mail: "seen@example.test", id: VISIBLE } } } });
+  });
+
+  test("the role's select permission filters the related row", async () => {
+    reply({ status: 200, body: JSON.stringify({ id: HIDDEN, status: "open" }) });
+    const res = await asUser('mutation { createAccount(input: {email: "hidden@example.test"}) { account { email } } }');
+    expect(res.body).toEqual({ data: { createAccount: { account: null } } });
+  });
+
+  test("an array relationship returns every mapped row the role may see", async () => {
+    reply({ status: 200, body: JSON.stringify({ id: VISIBLE, active: true, email: "seen@example.test" }) });
+    const res = await asUser(`{ accountStatus(accountId: "${VISIBLE}") { sameEmail { email } } }`);
+    expect(res.body).toEqual({ data: { accountStatus: { sameEmail: [{ email: "seen@example.test" }, { email: "seen@example.test" }] } } });
+  });
+
+  test("a role that may not select the table's columns gets only what its permission allows", async () => {
+    reply({ status: 200, body: JSON.stringify({ id: VISIBLE, active: true, email: "seen@example.test" }) });
+    const res = await request(engine.app).post("/v1/graphql").send({ query: `{ accountStatus(accountId: "${VISIBLE}") { sameEmail { email } } }` });
+    expect(res.body).toEqual({
+      errors: [{ message: "field 'email' not found in type: 'account'", extensions: { path: "$.selectionSet.accountStatus.selectionSet.sameEmail.selectionSet.email", code: "validation-failed" } }],
+    });
+  });
+});

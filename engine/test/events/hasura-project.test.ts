@@ -8,6 +8,12 @@ import { Pool } from "pg";
 import { applyMigrations } from "../../../common/src/db/migrate";
 import { loadMetadata } from "../../../common/src/metadata";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/pg";
+import request from "supertest";
+import { createLogger } from "../../../common/src/logger";
+import { createActionsExtension } from "../../src/actions/extension";
+import { createCronsExtension } from "../../src/crons/extension";
+import { createEventsExtension } from "../../src/events/extension";
+import { createEngine } from "../../src/server";
 import { ensureScheduledCatalog } from "../../src/crons/catalog";
 import { CronTriggerDefSchema } from "../../src/crons/definition";
 import { syncCronEvents } from "../../src/crons/generator";
@@ -44,4 +50,33 @@ test("every cron trigger of hasura/ parses and gets its ticks", async () => {
   await ensureScheduledCatalog(pool);
   const result = await syncCronEvents(pool, crons, new Date("2024-06-01T00:00:30Z"));
   expect(result).toEqual({ inserted: 100 * crons.length, removed: 0 });
+});
+
+test("the engine serves hasura/ with the events, crons and actions extensions, each role seeing its actions", async () => {
+  const metadata = loadMetadata(HASURA_DIR);
+  const engine = await createEngine({
+    pool,
+    projectDir: HASURA_DIR,
+    adminSecret: "s",
+    logger: createLogger({ name: "t", level: process.env.DEBUG_ENGINE ? "error" : "silent" }),
+    env: { HANDLERS_BASE_URL: "http://127.0.0.1:9", HANDLERS_EVENT_WEBHOOK_URL: "http://127.0.0.1:9/events", HANDLERS_WEBHOOK_SECRET: "x" },
+    extensions: [createEventsExtension({ settings: { fetchIntervalMs: 60_000 } }), createCronsExtension({ settings: { intervalMs: 60_000, poolSize: 1, batchSize: 1 } }), createActionsExtension()],
+  });
+  try {
+    for (const role of ["user", "anonymous"]) {
+      const res = await request(engine.app)
+        .post("/v1/graphql")
+        .set("x-hasura-admin-secret", "s")
+        .set("x-hasura-role", role)
+        .send({ query: "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }" });
+      expect(res.body.errors).toBeUndefined();
+      const fields = new Set([...res.body.data.__schema.queryType.fields, ...(res.body.data.__schema.mutationType?.fields ?? [])].map((f: { name: string }) => f.name));
+      const expected = metadata.actions.filter((a) => (a.permissions ?? []).some((p) => p.role === role)).map((a) => a.name);
+      expect(expected.length).toBeGreaterThan(0);
+      for (const name of expected) expect(fields.has(name)).toBe(true);
+      for (const a of metadata.actions) if (!expected.includes(a.name)) expect(fields.has(a.name)).toBe(false);
+    }
+  } finally {
+    await engine.close();
+  }
 });
