@@ -15,6 +15,13 @@ export interface HandlerContext {
   requestId: string;
   /** Injected clock: handlers never call `new Date()` themselves. */
   now: () => Date;
+  /**
+   * Actions only: the call's request headers, lower-case. Hasura forwards the
+   * client's headers when the action sets forward_client_headers (except
+   * Host and User-Agent, passed as X-Forwarded-Host / X-Forwarded-User-Agent;
+   * hasura-contract.md 3.3), e.g. the consent widget's Sec-GPC signal.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** A JSON-serialisable answer body. */

@@ -42,6 +42,17 @@ function contextFor(deps: RouteDeps, res: Response, scope: Record<string, unknow
   return { logger: deps.logger.child({ requestId, ...scope }), requestId, now: deps.now };
 }
 
+/** Lower-case request headers (repeated ones joined as Node does), without our own secret. */
+function headersOf(req: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (key === "x-handlers-secret") continue;
+    if (typeof value === "string") headers[key] = value;
+    else if (Array.isArray(value)) headers[key] = value.join(", ");
+  }
+  return headers;
+}
+
 function outcomeOf(err: unknown): DeliveryOutcome {
   return errorStatus(toAppError(err)) < 500 ? "rejected" : "failed";
 }
@@ -145,7 +156,7 @@ export function actionRoutes(deps: RouteDeps): Router {
       record("action", name, "rejected");
       throw new ValidationError("Action name in the body does not match the URL", [{ path: "action.name", message: `expected "${name}"` }]);
     }
-    const ctx = contextFor(deps, res, { action: name });
+    const ctx: HandlerContext = { ...contextFor(deps, res, { action: name }), headers: headersOf(req) };
     try {
       const body = await handler.handle(envelope, ctx);
       record("action", name, "ok");
