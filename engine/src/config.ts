@@ -25,6 +25,9 @@ export const EngineConfigSchema = z
     HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES: booleanString(false),
     /** GraphiQL at / and /console. */
     HASURA_GRAPHQL_ENABLE_CONSOLE: booleanString(true),
+    /** Comma separated allowed origins (`*` wildcards); every origin when unset. */
+    HASURA_GRAPHQL_CORS_DOMAIN: z.string().min(1).optional(),
+    HASURA_GRAPHQL_DISABLE_CORS: booleanString(false),
     /** Postgres connections of the engine's pool. */
     HASURA_GRAPHQL_PG_CONNECTIONS: z.coerce.number().int().positive().default(20),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),

@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     stringifyNumeric: config.HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES,
     enableConsole: config.HASURA_GRAPHQL_ENABLE_CONSOLE,
     poolSize: config.HASURA_GRAPHQL_PG_CONNECTIONS,
+    corsDomains: config.HASURA_GRAPHQL_CORS_DOMAIN ? config.HASURA_GRAPHQL_CORS_DOMAIN.split(",").map((d) => d.trim()) : null,
+    disableCors: config.HASURA_GRAPHQL_DISABLE_CORS,
     env: process.env,
     logger,
     extensions: extensions(),

@@ -39,6 +39,10 @@ export interface EngineOptions {
   extensions?: EngineExtension[];
   /** Pool size when the engine creates the pool. */
   poolSize?: number;
+  /** HASURA_GRAPHQL_CORS_DOMAIN as a list (null or absent: every origin). */
+  corsDomains?: string[] | null;
+  /** HASURA_GRAPHQL_DISABLE_CORS. */
+  disableCors?: boolean;
 }
 
 /** The loaded project: replaced as a whole on reload. */
@@ -135,6 +139,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     enableConsole: options.enableConsole ?? false,
     version: options.version ?? DEFAULT_VERSION,
     logger,
+    cors: { domains: options.corsDomains ?? null, disabled: options.disableCors ?? false },
   });
   return engine;
 }

@@ -70,8 +70,8 @@ export function insertSql(table: TableInfo, alias: string, rows: readonly Insert
   const target = sql`${sql.ident(table.schema, table.name)} as ${sql.ident(alias)}`;
   const conflict = onConflictClause(table, alias, onConflict, ctx);
   if (columns.length === 0) {
-    // Every row takes only defaults: one statement per row is what Postgres allows.
-    if (rows.length !== 1) throw new HasuraError("validation-failed", "cannot insert several rows without any column values");
+    // A row of only defaults: `default values` takes one row per statement (the executor splits them).
+    if (rows.length !== 1) throw new Error("[engine/compile] insertSql of several rows without columns");
     return sql`insert into ${target} default values${conflict} returning ${sql.ident(alias)}.*`;
   }
   const values = rows.map((r) => sql`(${sql.join(columns.map((c) => r.get(c) ?? sql.raw("default")), ", ")})`);

@@ -250,9 +250,16 @@ async function runMutationField(client: PoolClient, field: FieldSelection, info:
       const objects = info.kind === "insert" ? (args.objects as Record<string, unknown>[]) : [args.object as Record<string, unknown>];
       const argPath = `${path}.args.${info.kind === "insert" ? "objects" : "object"}`;
       const mutation = new MutationRunner(client, ctx, argPath);
-      if (!objects.some((o) => hasRelationshipKeys(table, o))) {
+      if (objects.length === 0) {
+        // Nothing to insert: Hasura answers affected_rows 0 and an empty returning.
+        const none = sql`(select * from ${sql.ident(table.schema, table.name)} where false)`;
+        return info.kind === "insert" ? (await queryJson(client, sql`select ${mutationResponseJson(table, none, field, ctx, 0)} as root`, argPath)).root : null;
+      }
+      const rows = objects.map((o) => insertRowFromInput(table, o, ctx));
+      // One multi-row VALUES statement, unless nested inserts or rows of only defaults (which VALUES cannot express) need one statement per row.
+      const flat = !objects.some((o) => hasRelationshipKeys(table, o)) && (rows.length === 1 || rows.some((r) => r.size > 0));
+      if (flat) {
         const alias = ctx.aliases.fresh();
-        const rows = objects.map((o) => insertRowFromInput(table, o, ctx));
         const check = insertCheck(table, ctx);
         const shape = info.kind === "insert" ? { kind: "response" as const, field } : { kind: "single" as const, field };
         const out = await mutation.run(wrapMutation(table, insertSql(table, alias, rows, args.on_conflict, ctx), shape, check, ctx), "Check constraint violation. insert check constraint failed");

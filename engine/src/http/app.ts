@@ -15,6 +15,7 @@ import type { Engine } from "../server";
 import { ADMIN_ROLE } from "../permissions/role-view";
 import { runMetadataOperation } from "./metadata-api";
 import { GRAPHIQL_HTML } from "./graphiql";
+import { cors, type CorsOptions } from "./cors";
 
 export interface HttpDeps {
   engine: Engine;
@@ -24,6 +25,7 @@ export interface HttpDeps {
   enableConsole: boolean;
   version: string;
   logger: Logger;
+  cors: CorsOptions;
 }
 
 const GraphqlRequestSchema = z.object({
@@ -46,6 +48,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.use(requestId());
+  app.use(cors(deps.cors));
   app.use(express.json({ limit: "20mb", type: () => true }));
 
   app.get("/healthz", (_req, res) => {

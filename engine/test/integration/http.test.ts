@@ -66,6 +66,30 @@ describe("GET /healthz and /v1/version", () => {
   });
 });
 
+describe("CORS", () => {
+  test("every origin is allowed by default (echoed with credentials); a preflight answers 204", async () => {
+    const res = await post("/v1/graphql").set({ ...admin, origin: "https://app.example" }).send({ query: "{ __typename }" });
+    expect([res.headers["access-control-allow-origin"], res.headers["access-control-allow-credentials"]]).toEqual(["https://app.example", "true"]);
+    const pre = await request(blog.engine.app).options("/v1/graphql").set({ origin: "https://app.example", "access-control-request-headers": "content-type,authorization" });
+    expect([pre.status, pre.headers["access-control-allow-headers"]]).toEqual([204, "content-type,authorization"]);
+  });
+
+  test("HASURA_GRAPHQL_CORS_DOMAIN limits origins, with * wildcards for a subdomain or a port", async () => {
+    const own = await startBlogEngine(template, { corsDomains: ["https://*.example.com", "http://localhost:*"] });
+    try {
+      const origin = async (o: string) => (await request(own.engine.app).post("/v1/graphql").set({ ...admin, origin: o }).send({ query: "{ __typename }" })).headers["access-control-allow-origin"];
+      expect([await origin("https://app.example.com"), await origin("http://localhost:5173"), await origin("https://evil.example.org"), await origin("https://a.b.example.com")]).toEqual([
+        "https://app.example.com",
+        "http://localhost:5173",
+        undefined,
+        undefined,
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe("GET / (GraphiQL)", () => {
   test("serves the GraphiQL page pointed at /v1/graphql only when the console is enabled", async () => {
     expect((await request(blog.engine.app).get("/")).status).toBe(404);
