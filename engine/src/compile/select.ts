@@ -12,6 +12,15 @@ import { getTable } from "../schema/model";
 import { roleView } from "../permissions/role-view";
 import type { FieldSelection } from "../execute/selection";
 import { HasuraError } from "../errors";
+import { NUMERIC_AGGREGATES, ORDERED_AGGREGATES } from "../schema/inflection";
+
+/** Aggregate function names allowed into SQL text (defence in depth: the schema already limits them). */
+const AGGREGATE_FUNCTIONS = new Set<string>([...NUMERIC_AGGREGATES, ...ORDERED_AGGREGATES]);
+
+function aggregateFunction(op: string): Sql {
+  if (!AGGREGATE_FUNCTIONS.has(op)) throw new HasuraError("validation-failed", `unknown aggregate '${op}'`);
+  return sql.raw(op);
+}
 
 export interface CompileContext extends BoolContext {
   aliases: AliasGenerator;
@@ -216,7 +225,7 @@ function collectOrderBy(
           for (const [colName, dir] of Object.entries(spec)) {
             const c = remote.columns.find((x) => x.gqlName === colName);
             if (!c || typeof dir !== "string") continue;
-            keys.push(sql`(select ${sql.raw(op)}(${sql.ident(r, c.name)}) ${from})`);
+            keys.push(sql`(select ${aggregateFunction(op)}(${sql.ident(r, c.name)}) ${from})`);
             dirs.push(DIRECTIONS[dir]);
             columns.push(null);
           }
@@ -298,7 +307,7 @@ function aggregateFieldsJson(table: TableInfo, s: string, fields: readonly Field
       if (c.name === "__typename") continue;
       const column = table.columns.find((x) => x.gqlName === c.name);
       if (!column) throw new HasuraError("validation-failed", `field '${c.name}' not found in type: '${table.gqlName}_${op}_fields'`);
-      const agg = sql`${sql.raw(op)}(${sql.ident(s, column.name)})`;
+      const agg = sql`${aggregateFunction(op)}(${sql.ident(s, column.name)})`;
       const numericOut = ctx.stringifyNumeric && (op === "sum" || op === "max" || op === "min") && STRINGIFIED.has(column.typeName);
       colPairs.push([c.key, numericOut ? sql`${agg}::text` : agg]);
     }

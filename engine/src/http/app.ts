@@ -95,7 +95,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       const started = Date.now();
       const body: unknown = req.body;
       const result = Array.isArray(body) ? await Promise.all(body.map(one)) : await one(body);
-      deps.logger.debug({ requestId: getRequestId(res), role: session.role, ms: Date.now() - started }, "graphql request");
+      // One line per request, like Hasura's http-log; never the query's variables (they may hold personal data).
+      deps.logger.info({ requestId: getRequestId(res), role: session.role, batch: Array.isArray(body) ? body.length : undefined, ms: Date.now() - started }, "graphql request");
       res.json(result);
     } catch (err: unknown) {
       next(err);
