@@ -3,7 +3,7 @@
  * main.ts. Secrets are named in errors, never shown.
  */
 import { z } from "zod";
-import { parseEnv, SharedConfigSchema } from "../../common/src/config";
+import { booleanString, parseEnv, SharedConfigSchema } from "../../common/src/config";
 
 export const ConfigSchema = SharedConfigSchema.extend({
   /** Port conduit listens on. */
@@ -34,6 +34,8 @@ export const ConfigSchema = SharedConfigSchema.extend({
   DEDUP_WINDOW_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Sabre SynXis polling interval; 0 (default) = this replica does not poll. Enable on one replica. */
   SABRE_POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
+  /** Share GraphQL round trips between concurrent webhooks (window query and insert); on by default. */
+  INTAKE_BATCHING: booleanString(true),
   /** Controller/processor lookup cache lifetime. */
   LOOKUP_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
 });

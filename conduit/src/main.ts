@@ -20,6 +20,7 @@ async function start(config: Config): Promise<Server> {
     endpoint: config.HASURA_GRAPHQL_ENDPOINT,
     adminSecret: config.HASURA_GRAPHQL_ADMIN_SECRET,
     cacheTtlMs: config.LOOKUP_CACHE_TTL_MS,
+    batching: config.INTAKE_BATCHING,
   });
   const rateLimitStore = config.RATE_LIMIT_REDIS_URL ? await createRedisRateLimitStore(config.RATE_LIMIT_REDIS_URL) : undefined;
   const app = createApp({

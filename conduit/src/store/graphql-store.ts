@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { cached, TtlLru } from "./lru";
+import { withBatching } from "./batching-store";
 import { createAdminRequest } from "./operations";
 import {
   ControllerRecordSchema,
@@ -40,7 +41,12 @@ export interface GraphqlStoreOptions {
   timeoutMs?: number;
 }
 
-export function createGraphqlStore(options: GraphqlStoreOptions): IntakeStore {
+export function createGraphqlStore(options: GraphqlStoreOptions & { batching?: boolean }): IntakeStore {
+  const store = createUnbatchedStore(options);
+  return options.batching ? withBatching(store, createAdminRequest(options)) : store;
+}
+
+function createUnbatchedStore(options: GraphqlStoreOptions): IntakeStore {
   const request = createAdminRequest(options);
 
   const ttl = options.cacheTtlMs ?? 30_000;
