@@ -33,11 +33,27 @@ export interface PiiMasterKeys {
  * @throws Error when the version is not configured (a deployment mistake).
  */
 export function deriveControllerKey(master: PiiMasterKeys, controllerId: string, version = master.current): ControllerHashKey {
+  // HKDF on every event is measurable under load; derived keys are memoised per
+  // master-key object (bounded, oldest dropped first).
+  let memo = DERIVED.get(master);
+  if (!memo) {
+    memo = new Map();
+    DERIVED.set(master, memo);
+  }
+  const id = `${version}:${controllerId}`;
+  const hit = memo.get(id);
+  if (hit) return hit;
   const ikm = master.keys.get(version);
   if (!ikm) throw new Error(`[common/pii] no master key for version ${version}`);
   const key = hkdfSync("sha256", ikm, Buffer.from("privacy-platform/pii-linkage", "utf8"), Buffer.from(`controller:${controllerId}`, "utf8"), 32);
-  return { version, key: new Uint8Array(key) };
+  const derived: ControllerHashKey = { version, key: new Uint8Array(key) };
+  if (memo.size >= MAX_DERIVED) memo.delete(memo.keys().next().value as string);
+  memo.set(id, derived);
+  return derived;
 }
+
+const MAX_DERIVED = 10_000;
+const DERIVED = new WeakMap<PiiMasterKeys, Map<string, ControllerHashKey>>();
 
 /** HMAC-SHA-256(key, `type:canonical`) as lowercase hex (§12.2). */
 export function hashIdentifier(key: ControllerHashKey, type: PiiType, canonical: string): HashedIdentifier {

@@ -15,6 +15,7 @@ import {
   SECRET_CONTEXT,
   verifySecretKey,
   type SecretKeyRing,
+  type TokenResult,
 } from "../../../common/src/crypto";
 import { AuthError, NotFoundError } from "../../../common/src/errors";
 import type { ServiceName } from "../integrations/types";
@@ -64,6 +65,30 @@ async function resolveProcessor(deps: AuthDeps, controller: ControllerRecord, se
   return processor;
 }
 
+/**
+ * Successful token decryptions, memoised per key ring (bounded): a token is
+ * deterministic for its key, and the DX key inside is still checked against
+ * the controller's current hash on every request, so rotation keeps working.
+ */
+const TOKEN_MEMO = new WeakMap<SecretKeyRing, Map<string, TokenResult>>();
+const MAX_TOKENS = 10_000;
+
+async function decryptCached(token: string, ring: SecretKeyRing): Promise<TokenResult> {
+  let memo = TOKEN_MEMO.get(ring);
+  if (!memo) {
+    memo = new Map();
+    TOKEN_MEMO.set(ring, memo);
+  }
+  const hit = memo.get(token);
+  if (hit) return hit;
+  const result = await decryptIntegrationToken(token, ring);
+  if (result.ok) {
+    if (memo.size >= MAX_TOKENS) memo.delete(memo.keys().next().value as string);
+    memo.set(token, result);
+  }
+  return result;
+}
+
 function bearer(authorization: string | undefined): string | undefined {
   // Scheme is case-insensitive, single space (integrations spec §19).
   const match = authorization ? /^bearer (\S+)$/i.exec(authorization.trim()) : null;
@@ -97,7 +122,7 @@ export async function authenticate(input: AuthInput, deps: AuthDeps): Promise<Au
   }
 
   if (query.token) {
-    const result = await decryptIntegrationToken(query.token, deps.jweKeys);
+    const result = await decryptCached(query.token, deps.jweKeys);
     if (!result.ok) throw new AuthFailure(`token_${result.reason}`);
     const controller = await deps.store.findControllerByDid(result.claims.did);
     if (!controller) throw new AuthFailure("unknown_did");
