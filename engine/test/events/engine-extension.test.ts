@@ -1,5 +1,7 @@
 /**
- * The events and crons extensions inside a real engine (createEngine): a
+ * The events and crons extensions inside a real engine (createEngine). The
+ * fixture's every-minute cron trigger may call the receiver too, so requests
+ * are picked by path. A
  * GraphQL mutation fires a trigger carrying the request's session variables,
  * /v1/metadata calls reach the extensions, and reload_metadata reinstalls.
  */
@@ -51,7 +53,7 @@ test("a GraphQL insert fires the trigger with the request's session variables", 
     .send({ query: 'mutation { insert_subject_one(object: {email_hash: "gql-1"}) { id } }' });
   expect(res.body.errors).toBeUndefined();
   const id = res.body.data.insert_subject_one.id as string;
-  const [req] = await receiver.waitFor(1);
+  const [req] = await receiver.waitForPath("/subject", 1);
   const body = req.body as { event: { op: string; session_variables: unknown; data: { new: { id: string } } }; trigger: unknown };
   expect(body.trigger).toEqual({ name: "subject_changed" });
   expect(body.event.op).toBe("INSERT");
@@ -64,7 +66,7 @@ test("pg_invoke_event_trigger on /v1/metadata records and delivers a MANUAL even
   const res = await metadata({ type: "pg_invoke_event_trigger", args: { name: "activity_logged", source: "default", payload: { kind: "manual" } } });
   expect(res.status).toBe(200);
   expect(res.body).toEqual({ event_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-  const [req] = await receiver.waitFor(1);
+  const [req] = await receiver.waitForPath("/activity", 1);
   expect(req.body).toMatchObject({ id: res.body.event_id, event: { op: "MANUAL", session_variables: { "x-hasura-role": "admin" }, data: { old: null, new: { kind: "manual" } } } });
 });
 
@@ -83,7 +85,7 @@ test("create_scheduled_event on /v1/metadata is delivered by the running process
     args: { webhook: "{{EVENTS_RECEIVER_URL}}/once", schedule_at: new Date(Date.now() - 1000).toISOString(), payload: { n: 1 } },
   });
   expect(res.body).toEqual({ message: "success", event_id: expect.any(String) });
-  const [req] = await receiver.waitFor(1, 5000);
+  const [req] = await receiver.waitForPath("/once", 1, 5000);
   expect(req.path).toBe("/once");
   expect(req.body).toMatchObject({ id: res.body.event_id, payload: { n: 1 } });
   const delivered = await eventually(async () => {
@@ -98,6 +100,6 @@ test("reload_metadata reinstalls trigger functions dropped behind the engine's b
   const res = await metadata({ type: "reload_metadata", args: { recreate_event_triggers: true } });
   expect(res.body).toEqual({ is_consistent: true, message: "success" });
   await project.pool.query("insert into subject (email_hash) values ('after-reload')");
-  const [req] = await receiver.waitFor(1);
+  const [req] = await receiver.waitForPath("/subject", 1);
   expect((req.body as { event: { data: { new: { email_hash: string } } } }).event.data.new.email_hash).toBe("after-reload");
 });

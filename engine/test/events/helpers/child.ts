@@ -1,6 +1,6 @@
 /**
- * Spawns engine/test/events/helpers/run-worker.ts (TypeScript through tsx's loader) and waits for its
- * output lines, so tests can kill it at a known point.
+ * Spawns TypeScript programs (run-worker.ts, engine/src/main.ts) through tsx's
+ * loader and waits for their output, so tests can kill them at a known point.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -10,6 +10,8 @@ const RUNNER = join(__dirname, "run-worker.ts");
 export interface WorkerProcess {
   child: ChildProcess;
   output(): string;
+  /** Resolves when stdout contains `text`; rejects after `timeoutMs` or if the process exits. */
+  waitForText(text: string, timeoutMs?: number): Promise<void>;
   /** Resolves when a stdout line starts with `prefix`; rejects after `timeoutMs` or if the process exits. */
   waitForLine(prefix: string, timeoutMs?: number): Promise<string>;
   /** SIGKILL and wait for the exit. */
@@ -19,9 +21,14 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  // `node --import tsx` keeps the worker in this one process: the tsx CLI would
+  return spawnTs(RUNNER, [], env);
+}
+
+/** Runs a TypeScript entry point (e.g. engine/src/main.ts) as a child process. */
+export function spawnTs(script: string, args: readonly string[], env: Record<string, string>): WorkerProcess {
+  // `node --import tsx` keeps the program in this one process: the tsx CLI would
   // run it in a grandchild that a SIGKILL of the CLI leaves running.
-  const child = spawn(process.execPath, ["--import", "tsx", RUNNER], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   const listeners = new Set<() => void>();
@@ -37,33 +44,35 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
     for (const l of [...listeners]) l();
   });
 
+  const waitFor = (found: () => string | undefined, what: string, timeoutMs: number): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const hit = found();
+        if (hit !== undefined) {
+          done();
+          resolve(hit);
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          done();
+          reject(new Error(`process exited before printing ${what}: ${err.slice(0, 500)}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`process did not print ${what} within ${timeoutMs} ms: ${err.slice(0, 500)}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      listeners.add(check);
+      check();
+    });
+
   return {
     child,
     output: () => out,
-    waitForLine(prefix, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          const line = out.split("\n").find((l) => l.startsWith(prefix));
-          if (line !== undefined) {
-            done();
-            resolve(line);
-          } else if (child.exitCode !== null || child.signalCode !== null) {
-            done();
-            reject(new Error(`worker exited before printing ${prefix}: ${err.slice(0, 500)}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`worker did not print ${prefix} within ${timeoutMs} ms: ${err.slice(0, 500)}`));
-        }, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        check();
-      });
-    },
+    waitForText: (text, timeoutMs = 30_000) => waitFor(() => (out.includes(text) ? text : undefined), text, timeoutMs).then(() => undefined),
+    waitForLine: (prefix, timeoutMs = 20_000) => waitFor(() => out.split("\n").find((l) => l.startsWith(prefix)), prefix, timeoutMs),
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;

@@ -24,6 +24,8 @@ export interface Receiver {
   setResponder(responder: Responder): void;
   /** Resolves once `count` requests arrived; rejects after `timeoutMs`. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
+  /** Resolves with the requests to `path` once `count` of them arrived. */
+  waitForPath(path: string, count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,11 @@ export async function startReceiver(responder: Responder = () => ({ status: 200,
           },
         });
       });
+    },
+    async waitForPath(path, count, timeoutMs = 15_000) {
+      const onPath = () => requests.filter((r) => r.path === path);
+      await eventually(async () => (onPath().length >= count ? true : undefined), timeoutMs, `${count} requests to ${path}`);
+      return onPath();
     },
     async close() {
       for (const res of hanging) res.destroy();
