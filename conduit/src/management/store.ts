@@ -36,10 +36,12 @@ export interface ProcessorFields {
   config?: Record<string, unknown>;
   eventDefinitions?: unknown[];
   fieldMappings?: unknown[];
+  countryCode?: string | null;
 }
 
 export interface ManagementStore {
   findControllerByDid(did: string): Promise<ControllerRecord | undefined>;
+  findControllerById(id: string): Promise<{ id: string; did: string } | undefined>;
   insertController(c: NewController): Promise<{ id: string; did: string }>;
   updateControllerSecrets(id: string, set: { dxKeyHash?: string; webhookSecretEncrypted?: string }): Promise<void>;
   insertProcessor(p: ProcessorFields): Promise<ProcessorSummary>;
@@ -54,6 +56,9 @@ export function createGraphqlManagementStore(options: AdminClientOptions): Manag
   return {
     async findControllerByDid(did) {
       return (await request(z.object({ dataControllers: z.array(ControllerRecordSchema) }), "FindControllerByDid", { did })).dataControllers[0];
+    },
+    async findControllerById(id) {
+      return (await request(z.object({ dataController: z.object({ id: z.string(), did: z.string() }).nullable() }), "FindDataController", { id })).dataController ?? undefined;
     },
     async insertController(object) {
       const r = await request(z.object({ insertDataController: z.object({ id: z.string(), did: z.string() }) }), "InsertDataController", { object });
