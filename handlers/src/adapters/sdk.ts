@@ -14,12 +14,18 @@ const timestamp = z.string().min(1);
 const affected = z.object({ affected_rows: z.number().int() });
 const jsonObject = z.record(z.string(), z.unknown());
 
+const LinkWithSubjectSchema = z.object({
+  identifierType: z.string(),
+  identifierHash: z.string(),
+  dataSubjectId: uuid,
+  dataSubject: z.object({ id: uuid, status: z.string(), mergedInto: uuid.nullable(), createdAt: timestamp }),
+});
 const PurposeRefSchema = z.object({ id: uuid, slug: z.string(), legalBasis: z.string(), status: z.string() });
 const LinkOwnerSchema = z.object({ identifierType: z.string(), identifierHash: z.string(), dataSubjectId: uuid });
 
 /** Result schemas by operation name. */
 export const RESULT_SCHEMAS = {
-  FindIntakeForProcessing: z.object({
+  FindIntakeContext: z.object({
     webhookIntakeEvent: z
       .object({
         id: uuid,
@@ -35,14 +41,9 @@ export const RESULT_SCHEMAS = {
           .nullable(),
       })
       .nullable(),
+    privacyPreservingLinks: z.array(LinkWithSubjectSchema),
   }),
-  FindLinksByIdentifiers: z.object({
-    privacyPreservingLinks: z.array(
-      LinkOwnerSchema.extend({
-        dataSubject: z.object({ id: uuid, status: z.string(), mergedInto: uuid.nullable(), createdAt: timestamp }),
-      }),
-    ),
-  }),
+  FindLinksByIdentifiers: z.object({ privacyPreservingLinks: z.array(LinkWithSubjectSchema) }),
   CreateDataSubjectWithLinks: z.object({
     insertDataSubject: z.object({ id: uuid }).nullable(),
     insertPrivacyPreservingLinks: z.object({ returning: z.array(LinkOwnerSchema) }).nullable(),

@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../../../common/src/logger";
 import type { HandlersSdk } from "../adapters/sdk";
-import { planLateMerges, planResolution, type IdentifierRef, type MergeDecision } from "./plan-resolution";
+import { planLateMerges, planResolution, type FoundLink, type IdentifierRef, type MergeDecision } from "./plan-resolution";
 
 export interface ResolveInput {
   controllerId: string;
@@ -20,6 +20,8 @@ export interface ResolveInput {
   identifiers: readonly IdentifierRef[];
   /** When the event happened: first/last seen of subjects and links. */
   seenAt: Date;
+  /** Links already read for these hashes (saves the first lookup's round trip). */
+  prefetched?: readonly FoundLink[];
 }
 
 export interface ResolveDeps {
@@ -64,7 +66,12 @@ async function applyMerges(survivorId: string, merges: readonly MergeDecision[],
 export async function resolveDataSubject(input: ResolveInput, deps: ResolveDeps): Promise<ResolveResult> {
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     const hashes = [...new Set(input.identifiers.map((i) => i.hash))];
-    const found = hashes.length === 0 ? [] : (await deps.sdk.FindLinksByIdentifiers({ controllerId: input.controllerId, hashes })).privacyPreservingLinks;
+    const found =
+      round === 0 && input.prefetched
+        ? input.prefetched
+        : hashes.length === 0
+          ? []
+          : (await deps.sdk.FindLinksByIdentifiers({ controllerId: input.controllerId, hashes })).privacyPreservingLinks;
     const plan = planResolution(input.identifiers, found);
 
     if (plan.kind === "no_identifiers") return plan;

@@ -36,7 +36,7 @@ export const IntakeRowSchema = z.object({
 export type IntakeRow = z.infer<typeof IntakeRowSchema>;
 
 export interface ProcessIntakeDeps {
-  sdk: Pick<HandlersSdk, "FindIntakeForProcessing" | "RecordProcessingActivity" | "MarkIntakeFailed"> & ResolveDeps["sdk"];
+  sdk: Pick<HandlersSdk, "FindIntakeContext" | "RecordProcessingActivity" | "MarkIntakeFailed"> & ResolveDeps["sdk"];
   logger: Logger;
   now: () => Date;
 }
@@ -53,7 +53,9 @@ export function dedupKeyFor(row: Pick<IntakeRow, "id" | "service" | "platform_ev
 }
 
 export async function processIntakeEvent(row: IntakeRow, deps: ProcessIntakeDeps): Promise<ProcessIntakeResult> {
-  const current = (await deps.sdk.FindIntakeForProcessing({ id: row.id })).webhookIntakeEvent;
+  const identifiers = row.pii.map((p) => ({ type: p.type, hash: p.hash, keyVersion: p.keyVersion ?? 1 }));
+  const context = await deps.sdk.FindIntakeContext({ id: row.id, controllerId: row.controller_id, hashes: [...new Set(identifiers.map((i) => i.hash))] });
+  const current = context.webhookIntakeEvent;
   if (!current) return { outcome: "intake_gone" };
   if (current.status === "processed") return { outcome: "already_processed" };
 
@@ -79,8 +81,9 @@ export async function processIntakeEvent(row: IntakeRow, deps: ProcessIntakeDeps
     {
       controllerId: row.controller_id,
       sourceProcessorId: row.data_processor_id,
-      identifiers: row.pii.map((p) => ({ type: p.type, hash: p.hash, keyVersion: p.keyVersion ?? 1 })),
+      identifiers,
       seenAt,
+      prefetched: context.privacyPreservingLinks,
     },
     deps,
   );

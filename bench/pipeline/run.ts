@@ -1,0 +1,268 @@
+/**
+ * Pipeline benchmark (issue 6): signed webhooks for distinct people through the
+ * whole platform, each service in its own process as in production: conduit
+ * (intake) -> Postgres -> engine event worker -> handlers (identity resolution,
+ * activity, compliance, subject setup) -> Postgres.
+ *
+ *   npx tsx bench/pipeline/run.ts [--events 20000] [--people 5000] [--concurrency 64]
+ *
+ * Each person gets events/people webhooks spread over Shopify customers/create,
+ * Shopify customers/update, Stripe customer.created and Stripe customer.updated
+ * (distinct event types, so conduit's content de-duplication keeps them all),
+ * every one with its own platform event id and a valid platform signature.
+ * The run ends when every intake row is processed and every activity exists.
+ *
+ * Prints: end-to-end events/s (first request sent to last activity committed),
+ * the lag from conduit's 200 to the activity's commit (p50/p99), and the
+ * exactly-once checks (one activity per 200, one active subject per person).
+ * Goal: >= 1,000 events/s on the reference machine, every event processed once.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Client } from "pg";
+import { generateKeyText, parseKeyRing } from "../../common/src/crypto";
+import { applyMigrations } from "../../common/src/db/migrate";
+import { findFreePort, startEmbeddedPostgres } from "../../common/src/db/embedded";
+import { signShopify } from "../../conduit/src/integrations/shopify/signature";
+import { signStripe } from "../../conduit/src/integrations/stripe/signature";
+import { createController, createIntegration } from "../../conduit/src/management/integrations";
+import { createGraphqlManagementStore } from "../../conduit/src/management/store";
+
+const ROOT = join(__dirname, "..", "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+
+/** Starts a service; its output (warnings and errors only, LOG_LEVEL=warn) goes to `<logDir>/<name>.log`. */
+function startChild(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string): ChildProcess {
+  const log = openSync(join(logDir, `${name}.log`), "a");
+  const proc = spawn(TSX, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", log, log] });
+  proc.once("exit", (code, signal) => {
+    if (code !== 0 && signal !== "SIGTERM") process.stderr.write(`[bench] ${name} exited with ${code ?? signal}\n`);
+  });
+  return proc;
+}
+
+async function waitForHealth(url: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${url} never answered`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+interface Delivery {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  /** The platform event id conduit stores (webhook_intake.platform_event_id). */
+  eventId: string;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { events: { type: "string", default: "20000" }, people: { type: "string", default: "5000" }, concurrency: { type: "string", default: "64" } } });
+  const total = Number(values.events);
+  const people = Number(values.people);
+  const concurrency = Number(values.concurrency);
+
+  const parent = mkdtempSync(join(tmpdir(), "bench-pipeline-"));
+  chmodSync(parent, 0o755);
+  const pg = await startEmbeddedPostgres({ dataDir: join(parent, "data"), persistent: false });
+  const children: ChildProcess[] = [];
+  try {
+    const admin = new Client({ connectionString: pg.adminUrl });
+    await admin.connect();
+    await admin.query("create database bench");
+    await admin.end();
+    const dbUrl = pg.urlFor("bench");
+    await applyMigrations(dbUrl, join(ROOT, "hasura", "migrations"), { database: "default" });
+
+    const adminSecret = "bench-admin-secret";
+    const handlersSecret = "bench-handlers-secret-0123456789";
+    const keys = { jwe: `k1:${generateKeyText()}`, secrets: `s1:${generateKeyText()}`, pii: `1:${generateKeyText()}` };
+    const [enginePort, handlersPort, conduitPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+    const endpoint = `http://127.0.0.1:${enginePort}/v1/graphql`;
+    const handlersUrl = `http://127.0.0.1:${handlersPort}`;
+    const conduitUrl = `http://127.0.0.1:${conduitPort}`;
+
+    children.push(
+      startChild("engine", join(ROOT, "engine", "src", "main.ts"), {
+        HASURA_GRAPHQL_DATABASE_URL: dbUrl,
+        HASURA_GRAPHQL_ADMIN_SECRET: adminSecret,
+        HASURA_GRAPHQL_SERVER_PORT: String(enginePort),
+        HASURA_GRAPHQL_SERVER_HOST: "127.0.0.1",
+        HASURA_PROJECT_DIR: join(ROOT, "hasura"),
+        HASURA_GRAPHQL_PG_CONNECTIONS: "40",
+        HASURA_GRAPHQL_EVENTS_FETCH_INTERVAL: "50",
+        HANDLERS_EVENT_WEBHOOK_URL: `${handlersUrl}/events`,
+        HANDLERS_BASE_URL: handlersUrl,
+        HANDLERS_WEBHOOK_SECRET: handlersSecret,
+        LOG_LEVEL: "warn",
+      }, parent),
+    );
+    children.push(
+      startChild("handlers", join(ROOT, "handlers", "src", "main.ts"), {
+        HANDLERS_PORT: String(handlersPort),
+        HANDLERS_WEBHOOK_SECRET: handlersSecret,
+        HASURA_GRAPHQL_ENDPOINT: endpoint,
+        HASURA_GRAPHQL_ADMIN_SECRET: adminSecret,
+        SECRETS_ENCRYPTION_KEYS: keys.secrets,
+        SMTP_URL: "smtp://127.0.0.1:9",
+        HANDLERS_MAIL_POLL_MS: "3600000",
+        LOG_LEVEL: "warn",
+      }, parent),
+    );
+    children.push(
+      startChild("conduit", join(ROOT, "conduit", "src", "main.ts"), {
+        HASURA_GRAPHQL_ENDPOINT: endpoint,
+        HASURA_GRAPHQL_ADMIN_SECRET: adminSecret,
+        CONDUIT_PORT: String(conduitPort),
+        CONDUIT_PUBLIC_BASE_URL: conduitUrl,
+        CONDUIT_JWE_KEYS: keys.jwe,
+        SECRETS_ENCRYPTION_KEYS: keys.secrets,
+        PII_HASH_KEYS: keys.pii,
+        RATE_LIMIT_MAX: "100000000",
+        LOG_LEVEL: "warn",
+      }, parent),
+    );
+    await Promise.all([waitForHealth(`http://127.0.0.1:${enginePort}/healthz`), waitForHealth(`${handlersUrl}/healthz`), waitForHealth(`${conduitUrl}/healthz`)]);
+
+    const management = {
+      store: createGraphqlManagementStore({ endpoint, adminSecret }),
+      jweKeys: parseKeyRing(keys.jwe),
+      secretKeys: parseKeyRing(keys.secrets),
+      publicBaseUrl: conduitUrl,
+      now: () => new Date(),
+    };
+    const controller = await createController({ title: "Pipeline Bench", plan: "business" }, management);
+    const db = new Client({ connectionString: dbUrl });
+    await db.connect();
+    // data_controllers_insert creates the default purposes the integrations point at.
+    for (let i = 0; i < 600; i += 1) {
+      const { rows } = await db.query("select 1 from purposes where controller_id = $1 and slug = 'service_delivery'", [controller.id]);
+      if (rows.length > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const shopSecret = "bench-shopify-secret";
+    const stripeSecret = "whsec_bench";
+    const shop = await createIntegration(
+      { did: controller.did, dxKey: controller.dxKey, service: "shopify", name: "Shop", signingSecret: shopSecret, config: { legalBasis: "contract", purpose: "service_delivery" } },
+      management,
+    );
+    const stripe = await createIntegration(
+      { did: controller.did, dxKey: controller.dxKey, service: "stripe", name: "Payments", signingSecret: stripeSecret, config: { legalBasis: "legal_obligation", purpose: "legal_obligations" } },
+      management,
+    );
+    const pathOf = (u: string) => new URL(u).pathname + new URL(u).search;
+
+    const kinds = ["shopify:customers/create", "stripe:customer.created", "shopify:customers/update", "stripe:customer.updated"] as const;
+    const build = (n: number): Delivery => {
+      const person = n % people;
+      const kind = kinds[Math.floor(n / people) % kinds.length];
+      const email = `person${person}@bench.example`;
+      if (kind.startsWith("shopify")) {
+        const body = JSON.stringify({ id: 700000 + person, email, first_name: "Bench", last_name: `Person${person}` });
+        const eventId = `shop-${n}`;
+        return {
+          path: pathOf(shop.webhookUrl),
+          eventId,
+          body,
+          headers: {
+            "content-type": "application/json",
+            "x-shopify-topic": kind.slice("shopify:".length),
+            "x-shopify-shop-domain": "bench.myshopify.com",
+            "x-shopify-event-id": eventId,
+            "x-shopify-webhook-id": eventId,
+            "x-shopify-hmac-sha256": signShopify(body, shopSecret),
+          },
+        };
+      }
+      const eventId = `evt_bench_${n}`;
+      const body = JSON.stringify({ id: eventId, object: "event", type: kind.slice("stripe:".length), created: Math.floor(Date.now() / 1000), data: { object: { id: `cus_${person}`, object: "customer", email, name: `Bench Person${person}` } } });
+      return { path: pathOf(stripe.webhookUrl), eventId, body, headers: { "content-type": "application/json", "stripe-signature": signStripe(body, stripeSecret, Math.floor(Date.now() / 1000)) } };
+    };
+
+    const acceptedAt = new Map<string, number>();
+    let next = 0;
+    const statuses = new Map<number, number>();
+    const started = Date.now();
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const n = next;
+        next += 1;
+        if (n >= total) return;
+        const d = build(n);
+        const res = await fetch(conduitUrl + d.path, { method: "POST", headers: d.headers, body: d.body });
+        await res.arrayBuffer();
+        if (res.status === 200) acceptedAt.set(d.eventId, Date.now());
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, () => worker()));
+    const sentDone = Date.now();
+
+    const count = async (sql: string): Promise<number> => Number((await db.query<{ n: string }>(sql, [controller.id])).rows[0].n);
+    // Until every intake row is processed, or nothing moved for 60 s (then the checks below report what is missing).
+    let activities = 0;
+    let lastChange = Date.now();
+    for (;;) {
+      const now = await count("select count(*) as n from data_processing_activities where controller_id = $1");
+      if (now !== activities) lastChange = Date.now();
+      activities = now;
+      const pending = await count("select count(*) as n from webhook_intake where controller_id = $1 and status <> 'processed'");
+      if ((activities >= acceptedAt.size && pending === 0) || Date.now() - lastChange > 60_000) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rows = (
+      await db.query<{ platform_event_id: string; created_ms: string }>(
+        `select i.platform_event_id, (extract(epoch from a.created_at) * 1000)::bigint as created_ms
+           from data_processing_activities a join webhook_intake i on i.id = a.intake_id where a.controller_id = $1`,
+        [controller.id],
+      )
+    ).rows;
+    const lags = rows.map((r) => Number(r.created_ms) - (acceptedAt.get(r.platform_event_id) ?? NaN)).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    const lastActivity = Math.max(...rows.map((r) => Number(r.created_ms)));
+    const distinctKeys = await count("select count(distinct dedup_key) as n from data_processing_activities where controller_id = $1");
+    const intake = await count("select count(*) as n from webhook_intake where controller_id = $1");
+    const activeSubjects = await count("select count(*) as n from data_subjects where controller_id = $1 and status = 'active'");
+    const mergedSubjects = await count("select count(*) as n from data_subjects where controller_id = $1 and status = 'merged'");
+    const canonical = await count(
+      "select count(distinct coalesce(s.merged_into, s.id)) as n from data_processing_activities a join data_subjects s on s.id = a.data_subject_id where a.controller_id = $1",
+    );
+    await db.end();
+    const seconds = (lastActivity - started) / 1000;
+    process.stdout.write(
+      [
+        `pipeline benchmark: ${total} signed webhooks (Shopify + Stripe) for ${people} people, concurrency ${concurrency}, ${cpus().length} CPUs`,
+        `conduit   statuses ${JSON.stringify(Object.fromEntries(statuses))}, all sent in ${((sentDone - started) / 1000).toFixed(1)} s (${(total / ((sentDone - started) / 1000)).toFixed(0)} req/s)`,
+        `end-to-end ${(rows.length / seconds).toFixed(0)} events/s (${rows.length} activities in ${seconds.toFixed(1)} s from the first request; goal >= 1000)`,
+        `lag 200 -> activity   p50 ${percentile(lags, 50)} ms   p99 ${percentile(lags, 99)} ms   max ${lags[lags.length - 1]} ms`,
+        `exactly once: intake rows ${intake}, activities ${activities} (distinct dedup keys ${distinctKeys}) for ${acceptedAt.size} answers 200 -> ${activities === acceptedAt.size && distinctKeys === activities && intake === activities ? "OK" : "MISMATCH"}`,
+        `subjects: ${activeSubjects} active, ${mergedSubjects} merged; activities resolve to ${canonical} people (expected ${people}) -> ${canonical === people ? "OK" : "MISMATCH"}`,
+      ].join("\n") + "\n",
+    );
+    for (const name of ["conduit", "engine", "handlers"]) {
+      const lines = readFileSync(join(parent, `${name}.log`), "utf8").split("\n").filter((l) => l.includes('"level":50') || l.includes('"level":40'));
+      if (lines.length > 0) process.stdout.write(`${name}: ${lines.length} warning/error lines, last: ${lines[lines.length - 1].slice(0, 400)}\n`);
+    }
+  } finally {
+    for (const c of children.reverse()) c.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 1000));
+    await pg.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
