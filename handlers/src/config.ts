@@ -36,6 +36,15 @@ export const HandlersConfigSchema = SharedConfigSchema.extend({
   HANDLERS_MAIL_POLL_MS: z.coerce.number().int().min(100).default(10_000),
   /** Attempts before an e-mail is abandoned (status failed, kept for audit). */
   HANDLERS_MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /**
+   * DNS servers verify_domain_records asks for TXT records, "ip[:port],..."
+   * (e.g. "1.1.1.1,9.9.9.9"); empty uses the host's resolv.conf.
+   */
+  DNS_RESOLVERS: z
+    .string()
+    .default("")
+    .refine((v) => v.split(",").every((s) => s.trim() === "" || /^(\[[0-9a-fA-F:]+\](:\d{1,5})?|[0-9.]+(:\d{1,5})?|[0-9a-fA-F:]+)$/.test(s.trim())), "must be a comma-separated list of ip[:port]")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s.length > 0)),
 });
 
 export type HandlersConfig = z.infer<typeof HandlersConfigSchema>;

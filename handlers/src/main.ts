@@ -12,6 +12,8 @@ import { createHandlersSdk } from "./adapters/sdk";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import type { HandlersConfig } from "./config";
+import { createCronHandlers } from "./crons";
+import { createTxtResolver } from "./dns/txt-resolver";
 import { createEventHandlers } from "./events";
 import { deliverDueEmails } from "./mail/deliver-due-emails";
 import { createOutboxDispatcher } from "./mail/dispatcher";
@@ -48,8 +50,10 @@ function main(): void {
     intervalMs: config.HANDLERS_MAIL_POLL_MS,
     logger,
   });
+  const services = { sdk, secretKeys, appBaseUrl: config.HANDLERS_APP_BASE_URL, onEmailQueued: () => outbox.kick() };
   const registry = createRegistry({
-    events: createEventHandlers({ sdk, secretKeys, appBaseUrl: config.HANDLERS_APP_BASE_URL, onEmailQueued: () => outbox.kick() }),
+    events: createEventHandlers(services),
+    crons: createCronHandlers({ ...services, resolveTxt: createTxtResolver({ servers: config.DNS_RESOLVERS }) }),
   });
   const app = createApp({ webhookSecret: config.HANDLERS_WEBHOOK_SECRET, logger, registry, bodyLimitBytes: config.HANDLERS_BODY_LIMIT_BYTES });
   outbox.start();

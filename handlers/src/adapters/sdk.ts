@@ -7,6 +7,10 @@
  * the generated SDK's `getSdk(client)` slice.
  */
 import { z } from "zod";
+import { CONSOLIDATION_RESULT_SCHEMAS } from "../consolidation/operations";
+import { DNS_RESULT_SCHEMAS } from "../dns/operations";
+import { SCHEDULING_RESULT_SCHEMAS } from "../scheduling/operations";
+import { USAGE_RESULT_SCHEMAS } from "../usage/operations";
 import type { RunOperation } from "./graphql";
 
 const uuid = z.string().uuid();
@@ -182,6 +186,10 @@ export const RESULT_SCHEMAS = {
   }),
   FindProfileRegeneration: z.object({ scheduledEvents: z.array(z.object({ reference: z.string().nullable() })) }),
   QueueProfileRegeneration: z.object({ updateDataControllerDetails: affected.nullable(), insertScheduledEvents: affected.nullable().optional() }),
+  ...SCHEDULING_RESULT_SCHEMAS,
+  ...CONSOLIDATION_RESULT_SCHEMAS,
+  ...USAGE_RESULT_SCHEMAS,
+  ...DNS_RESULT_SCHEMAS,
 } as const;
 
 type ResultSchemas = typeof RESULT_SCHEMAS;

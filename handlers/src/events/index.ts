@@ -12,6 +12,7 @@ import { data_processing_activities_insert } from "./data_processing_activities_
 import { data_subjects_insert } from "./data_subjects_insert";
 import { bindEventModule } from "./define";
 import { domain_verification_cors_sync } from "./domain_verification_cors_sync";
+import { scheduled_events_insert } from "./scheduled_events_insert";
 import type { HandlerServices } from "./services";
 import { webhook_intake_insert } from "./webhook_intake_insert";
 
@@ -26,5 +27,6 @@ export function createEventHandlers(services: HandlerServices): EventHandler[] {
     bindEventModule(data_controller_create_user, services),
     bindEventModule(data_controller_users_update, services),
     bindEventModule(domain_verification_cors_sync, services),
+    bindEventModule(scheduled_events_insert, services),
   ];
 }

@@ -18,6 +18,10 @@ export const TEMPLATE_VARIABLES = {
   welcome_2: z.object({ organization: text, displayName: text, integrationsUrl: url }),
   welcome_3: z.object({ organization: text, displayName: text, documentsUrl: url }),
   member_updated: z.object({ organization: text, displayName: text, role: text, status: text, dashboardUrl: url }),
+  // Scheduled events, trial expiry and usage (handlers/src/scheduling, handlers/src/usage).
+  scheduled_reminder: z.object({ organization: text, displayName: text, title: text, message: z.string().max(2000), dueAt: text.optional(), dashboardUrl: url }),
+  trial_expiry_notice: z.object({ organization: text, displayName: text, expiresAt: text, deletesAfter: text, billingUrl: url }),
+  usage_over_quota: z.object({ organization: text, displayName: text, period: text, lines: z.array(text).min(1).max(10), billingUrl: url }),
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATE_VARIABLES;
@@ -120,6 +124,39 @@ function bodyFor(name: TemplateName, raw: unknown): Body {
         greeting: `Hello ${v.displayName},`,
         paragraphs: [`Your role in ${v.organization} is now ${v.role} and your membership is ${v.status}.`, "If you did not expect this change, contact an owner of the organization."],
         action: { label: "Open the dashboard", url: v.dashboardUrl },
+        footer: FOOTER,
+      };
+    }
+    case "scheduled_reminder": {
+      const v = TEMPLATE_VARIABLES.scheduled_reminder.parse(raw);
+      return {
+        subject: `${v.organization}: ${v.title}`,
+        greeting: `Hello ${v.displayName},`,
+        paragraphs: [v.message || v.title, ...(v.dueAt ? [`Due: ${v.dueAt}.`] : [])],
+        action: { label: "Open the dashboard", url: v.dashboardUrl },
+        footer: FOOTER,
+      };
+    }
+    case "trial_expiry_notice": {
+      const v = TEMPLATE_VARIABLES.trial_expiry_notice.parse(raw);
+      return {
+        subject: `The trial of ${v.organization} ends on ${v.expiresAt}`,
+        greeting: `Hello ${v.displayName},`,
+        paragraphs: [
+          `The trial of ${v.organization} ends on ${v.expiresAt}.`,
+          `Unless you choose a plan, the organization and everything it holds (processing records, data subjects, rights requests, consent records) are deleted permanently after ${v.deletesAfter}.`,
+        ],
+        action: { label: "Choose a plan", url: v.billingUrl },
+        footer: FOOTER,
+      };
+    }
+    case "usage_over_quota": {
+      const v = TEMPLATE_VARIABLES.usage_over_quota.parse(raw);
+      return {
+        subject: `${v.organization} went over its plan in ${v.period}`,
+        greeting: `Hello ${v.displayName},`,
+        paragraphs: [`In ${v.period}, ${v.organization} used more than its plan includes:`, ...v.lines, "Nothing is blocked; consider a larger plan."],
+        action: { label: "Review the plan", url: v.billingUrl },
         footer: FOOTER,
       };
     }

@@ -24,7 +24,7 @@ import { createHandlersSdk, type HandlersSdk } from "../../src/adapters/sdk";
 import { createApp } from "../../src/app";
 import { createEventHandlers } from "../../src/events";
 import type { HandlerServices } from "../../src/events/services";
-import { createRegistry } from "../../src/registry";
+import { createRegistry, type CronHandler } from "../../src/registry";
 
 const ROOT = join(__dirname, "..", "..", "..");
 export const ADMIN_SECRET = "handlers-test-admin-secret";
@@ -77,7 +77,9 @@ function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-export async function startStack(options: { services?: (base: HandlerServices) => HandlerServices } = {}): Promise<Stack> {
+export async function startStack(
+  options: { services?: (base: HandlerServices) => HandlerServices; crons?: (services: HandlerServices) => CronHandler[] } = {},
+): Promise<Stack> {
   const db = await createTestDatabase("handlers");
   await applyMigrations(db.url, join(ROOT, "hasura", "migrations"), { database: "default" });
   const pool = new Pool({ connectionString: db.url, max: 4 });
@@ -143,6 +145,7 @@ export async function startStack(options: { services?: (base: HandlerServices) =
         return h.handle(event, ctx);
       },
     })),
+    crons: options.crons ? options.crons(services) : [],
   });
   const express = createApp({ webhookSecret: HANDLERS_SECRET, logger, registry, now: () => clock.now });
   target.app = (req, res) => {
