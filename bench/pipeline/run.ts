@@ -62,6 +62,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 interface Delivery {
+  person: number;
   path: string;
   headers: Record<string, string>;
   body: string;
@@ -104,6 +105,9 @@ async function main(): Promise<void> {
         HASURA_PROJECT_DIR: join(ROOT, "hasura"),
         HASURA_GRAPHQL_PG_CONNECTIONS: "40",
         HASURA_GRAPHQL_EVENTS_FETCH_INTERVAL: "50",
+        // Deliveries in flight to handlers; each makes several GraphQL calls back
+        // to this same engine, so Hasura's default of 100 only queues them here.
+        HASURA_GRAPHQL_EVENTS_HTTP_POOL_SIZE: process.env.BENCH_EVENTS_POOL_SIZE ?? "24",
         HANDLERS_EVENT_WEBHOOK_URL: `${handlersUrl}/events`,
         HANDLERS_BASE_URL: handlersUrl,
         HANDLERS_WEBHOOK_SECRET: handlersSecret,
@@ -174,6 +178,7 @@ async function main(): Promise<void> {
         const body = JSON.stringify({ id: 700000 + person, email, first_name: "Bench", last_name: `Person${person}` });
         const eventId = `shop-${n}`;
         return {
+          person,
           path: pathOf(shop.webhookUrl),
           eventId,
           body,
@@ -189,10 +194,11 @@ async function main(): Promise<void> {
       }
       const eventId = `evt_bench_${n}`;
       const body = JSON.stringify({ id: eventId, object: "event", type: kind.slice("stripe:".length), created: Math.floor(Date.now() / 1000), data: { object: { id: `cus_${person}`, object: "customer", email, name: `Bench Person${person}` } } });
-      return { path: pathOf(stripe.webhookUrl), eventId, body, headers: { "content-type": "application/json", "stripe-signature": signStripe(body, stripeSecret, Math.floor(Date.now() / 1000)) } };
+      return { person, path: pathOf(stripe.webhookUrl), eventId, body, headers: { "content-type": "application/json", "stripe-signature": signStripe(body, stripeSecret, Math.floor(Date.now() / 1000)) } };
     };
 
     const acceptedAt = new Map<string, number>();
+    const acceptedPeople = new Set<number>();
     let next = 0;
     const statuses = new Map<number, number>();
     const started = Date.now();
@@ -204,7 +210,10 @@ async function main(): Promise<void> {
         const d = build(n);
         const res = await fetch(conduitUrl + d.path, { method: "POST", headers: d.headers, body: d.body });
         await res.arrayBuffer();
-        if (res.status === 200) acceptedAt.set(d.eventId, Date.now());
+        if (res.status === 200) {
+          acceptedAt.set(d.eventId, Date.now());
+          acceptedPeople.add(d.person);
+        }
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       }
     };
@@ -248,7 +257,7 @@ async function main(): Promise<void> {
         `end-to-end ${(rows.length / seconds).toFixed(0)} events/s (${rows.length} activities in ${seconds.toFixed(1)} s from the first request; goal >= 1000)`,
         `lag 200 -> activity   p50 ${percentile(lags, 50)} ms   p99 ${percentile(lags, 99)} ms   max ${lags[lags.length - 1]} ms`,
         `exactly once: intake rows ${intake}, activities ${activities} (distinct dedup keys ${distinctKeys}) for ${acceptedAt.size} answers 200 -> ${activities === acceptedAt.size && distinctKeys === activities && intake === activities ? "OK" : "MISMATCH"}`,
-        `subjects: ${activeSubjects} active, ${mergedSubjects} merged; activities resolve to ${canonical} people (expected ${people}) -> ${canonical === people ? "OK" : "MISMATCH"}`,
+        `subjects: ${activeSubjects} active, ${mergedSubjects} merged; activities resolve to ${canonical} people (${acceptedPeople.size} distinct people among the 200s) -> ${canonical === acceptedPeople.size ? "OK" : "MISMATCH"}`,
       ].join("\n") + "\n",
     );
     for (const name of ["conduit", "engine", "handlers"]) {
