@@ -140,7 +140,7 @@ function rowSource(table: TableInfo, field: FieldSelection, ctx: CompileContext,
   const where = sqlAnd([
     join ? join(alias) : SQL_TRUE,
     compilePermissionFilter(table, alias, ctx),
-    compileWhere(table, alias, isRecord(args.where) ? args.where : null, ctx),
+    compileWhere(table, alias, isRecord(args.where) ? args.where : null, ctx, `${field.path}.args.where`),
   ]);
   const orderKeys: Sql[] = [];
   const orderDirs: string[] = [];
@@ -157,7 +157,7 @@ function rowSource(table: TableInfo, field: FieldSelection, ctx: CompileContext,
     if (orderColumns.length > 0) {
       const prefix = orderColumns.slice(0, distinctOn.length);
       const ok = prefix.length === distinctOn.length && distinctOn.every((c) => prefix.includes(c));
-      if (!ok) throw new HasuraError("validation-failed", '"distinct_on" columns must match initial "order_by" columns', `$.selectionSet.${field.key}.args`);
+      if (!ok) throw new HasuraError("validation-failed", '"distinct_on" columns must match initial "order_by" columns', `${field.path}.args`);
     }
     distinct = sql`distinct on (${sql.join(distinctOn.map((c) => sql.ident(alias, c)), ", ")}) `;
   }

@@ -22,6 +22,16 @@ export interface BoolContext {
 
 type Mode = "where" | "permission";
 
+/** An error inside a `where` value, with the path below the argument; compileWhere makes it absolute. */
+class WherePathError extends HasuraError {
+  constructor(
+    message: string,
+    readonly segments: string[],
+  ) {
+    super("validation-failed", message);
+  }
+}
+
 const COMPARE: Record<string, string> = {
   _eq: "=",
   _neq: "<>",
@@ -64,29 +74,53 @@ export function compilePermission(table: TableInfo, alias: string, exp: Record<s
   return compileBool(table, alias, exp, ctx, "permission", alias);
 }
 
-export function compileWhere(table: TableInfo, alias: string, exp: Record<string, unknown> | null | undefined, ctx: BoolContext): Sql {
+/**
+ * Compiles a GraphQL `where` value. `path` is the argument's JSON path
+ * (`$.selectionSet.f.args.where`) so errors point where Hasura points.
+ */
+export function compileWhere(table: TableInfo, alias: string, exp: Record<string, unknown> | null | undefined, ctx: BoolContext, path = "$"): Sql {
   if (!exp) return SQL_TRUE;
-  return compileBool(table, alias, exp, ctx, "where", alias);
+  try {
+    return compileBool(table, alias, exp, ctx, "where", alias);
+  } catch (err: unknown) {
+    if (err instanceof WherePathError) throw new HasuraError(err.code, err.message, [path, ...err.segments].join("."));
+    throw err;
+  }
+}
+
+/** Runs `fn`, prefixing the path of a WherePathError with `segment`. */
+function under<T>(segment: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err: unknown) {
+    if (err instanceof WherePathError) throw new WherePathError(err.message, [segment, ...err.segments]);
+    throw err;
+  }
 }
 
 function compileBool(table: TableInfo, alias: string, exp: Record<string, unknown>, ctx: BoolContext, mode: Mode, rootAlias: string): Sql {
   const parts: Sql[] = [];
   for (const [rawKey, value] of Object.entries(exp)) {
+    under(rawKey, () => compileKey(rawKey, value));
+  }
+  return sqlAnd(parts);
+
+  function compileKey(rawKey: string, value: unknown): void {
     const key = mode === "permission" ? normalizeOp(rawKey) : rawKey;
     if (key === "_and" || key === "_or") {
       // An object given where a list is expected is one element (contract 5.3).
       const items = value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
       const compiled = items.filter(isRecord).map((item) => compileBool(table, alias, item, ctx, mode, rootAlias));
       parts.push(key === "_and" ? sqlAnd(compiled) : compiled.length === 0 ? SQL_TRUE : sqlOr(compiled));
-      continue;
+      return;
     }
     if (key === "_not") {
       if (isRecord(value)) parts.push(sql`not (${compileBool(table, alias, value, ctx, mode, rootAlias)})`);
-      continue;
+      return;
     }
     if (key === "_exists" && mode === "permission") {
       parts.push(compileExists(value, ctx, rootAlias));
-      continue;
+      return;
     }
     const column = mode === "where" ? table.columns.find((c) => c.gqlName === key) : table.columns.find((c) => c.name === key);
     if (column) {
@@ -95,24 +129,23 @@ function compileBool(table: TableInfo, alias: string, exp: Record<string, unknow
       const ops = mode === "permission" && !isRecord(value) ? { _eq: value } : value;
       if (!isRecord(ops)) throw new HasuraError("validation-failed", `expected an object for column "${key}"`);
       parts.push(compileComparison(colSql, column, ops, ctx, mode, table, alias, rootAlias));
-      continue;
+      return;
     }
     const rel = table.relationships.find((r) => r.name === key);
     if (rel) {
-      if (!isRecord(value)) continue;
+      if (!isRecord(value)) return;
       parts.push(compileRelationship(table, alias, rel, value, ctx, mode, rootAlias));
-      continue;
+      return;
     }
     if (mode === "where" && key.endsWith("_aggregate")) {
       const aggRel = table.relationships.find((r) => r.kind === "array" && `${r.name}_aggregate` === key);
       if (aggRel && isRecord(value)) {
         parts.push(compileAggregatePredicate(table, alias, aggRel, value, ctx));
-        continue;
+        return;
       }
     }
-    throw new HasuraError("validation-failed", `field '${key}' not found in type: '${table.gqlName}_bool_exp'`);
+    throw new WherePathError(`field '${key}' not found in type: '${table.gqlName}_bool_exp'`, []);
   }
-  return sqlAnd(parts);
 }
 
 /** `exists (select 1 from remote where join [and remote select permission] and nested)`. */
@@ -214,7 +247,7 @@ function compileComparison(
     if (value === undefined) continue;
     if (value === null) {
       // Hasura v2 rejects null comparison values unless HASURA_GRAPHQL_V1_BOOLEAN_NULL_COLLAPSE (contract 5.3).
-      throw new HasuraError("validation-failed", `unexpected null value for type ${JSON.stringify(column.scalar)}`);
+      throw new WherePathError(`unexpected null value for type ${JSON.stringify(column.scalar)}`, [rawOp]);
     }
     if (op === "_is_null") {
       parts.push(value === true ? sql`${expr} is null` : sql`${expr} is not null`);

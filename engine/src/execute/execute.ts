@@ -277,15 +277,15 @@ async function runMutationField(client: PoolClient, field: FieldSelection, info:
     case "update":
     case "update_by_pk": {
       const alias = ctx.aliases.fresh();
-      const condition = info.kind === "update" ? compileWhere(table, alias, args.where as Record<string, unknown>, ctx) : pkCondition(table, alias, args.pk_columns as Record<string, unknown>);
+      const condition = info.kind === "update" ? compileWhere(table, alias, args.where as Record<string, unknown>, ctx, `${path}.args.where`) : pkCondition(table, alias, args.pk_columns as Record<string, unknown>);
       return (await runUpdate(client, table, alias, args, condition, info.kind === "update" ? { kind: "response", field } : { kind: "single", field }, ctx)).root ?? null;
     }
     case "update_many": {
       const updates = (args.updates as Record<string, unknown>[]) ?? [];
       const out: unknown[] = [];
-      for (const u of updates) {
+      for (const [i, u] of updates.entries()) {
         const alias = ctx.aliases.fresh();
-        const condition = compileWhere(table, alias, u.where as Record<string, unknown>, ctx);
+        const condition = compileWhere(table, alias, u.where as Record<string, unknown>, ctx, `${path}.args.updates[${i}].where`);
         out.push((await runUpdate(client, table, alias, u, condition, { kind: "response", field }, ctx)).root);
       }
       return out;
@@ -293,7 +293,7 @@ async function runMutationField(client: PoolClient, field: FieldSelection, info:
     case "delete":
     case "delete_by_pk": {
       const alias = ctx.aliases.fresh();
-      const condition = info.kind === "delete" ? compileWhere(table, alias, args.where as Record<string, unknown>, ctx) : pkCondition(table, alias, args);
+      const condition = info.kind === "delete" ? compileWhere(table, alias, args.where as Record<string, unknown>, ctx, `${path}.args.where`) : pkCondition(table, alias, args);
       const shape = info.kind === "delete" ? { kind: "response" as const, field } : { kind: "single" as const, field };
       const mutation = new MutationRunner(client, ctx, "$");
       return (await mutation.run(wrapMutation(table, deleteSql(table, alias, condition, ctx), shape, null, ctx), "")).root ?? null;

@@ -10,6 +10,8 @@ import { getArgumentValues } from "graphql/execution/values";
 export interface FieldSelection {
   /** Response key (the alias, else the field name). */
   key: string;
+  /** Hasura's JSON path of the field, e.g. `$.selectionSet.authors.selectionSet.articles`. */
+  path: string;
   name: string;
   args: Record<string, unknown>;
   nodes: readonly FieldNode[];
@@ -28,17 +30,18 @@ function fieldDefinition(type: GraphQLObjectType, name: string): GraphQLField<un
 }
 
 /** Builds the selection of one field (the nodes of one response key) of `parent`. */
-export function selectionOf(env: SelectionEnv, parent: GraphQLObjectType, key: string, nodes: readonly FieldNode[]): FieldSelection {
+export function selectionOf(env: SelectionEnv, parent: GraphQLObjectType, key: string, nodes: readonly FieldNode[], parentPath = "$"): FieldSelection {
   const name = nodes[0].name.value;
+  const path = `${parentPath}.selectionSet.${key}`;
   const def = fieldDefinition(parent, name);
-  if (!def) return { key, name, args: {}, nodes, children: [] };
+  if (!def) return { key, path, name, args: {}, nodes, children: [] };
   const args = getArgumentValues(def, nodes[0], env.variables);
   const named = getNamedType(def.type);
   const children: FieldSelection[] = [];
   if (isObjectType(named)) {
     for (const [childKey, childNodes] of collectSubfields(env.schema, env.fragments, env.variables, named, nodes)) {
-      children.push(selectionOf(env, named, childKey, childNodes));
+      children.push(selectionOf(env, named, childKey, childNodes, path));
     }
   }
-  return { key, name, args, nodes, children };
+  return { key, path, name, args, nodes, children };
 }
