@@ -23,8 +23,10 @@ export function createOutboxDispatcher(options: { deliver: () => Promise<Deliver
 
   const pass = (): Promise<DeliverStats> => {
     if (running) {
+      // One follow-up pass however many kicks arrive meanwhile; it is started
+      // by the running pass's `finally`, and this caller waits for it.
       again = true;
-      return running.then(() => pass());
+      return running.then(() => running ?? pass());
     }
     running = options
       .deliver()
