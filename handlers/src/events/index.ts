@@ -9,6 +9,7 @@ import { data_controller_details_update } from "./data_controller_details_update
 import { data_controller_users_update } from "./data_controller_users_update";
 import { data_controllers_insert } from "./data_controllers_insert";
 import { data_processing_activities_insert } from "./data_processing_activities_insert";
+import { data_subject_preference_values_update } from "./data_subject_preference_values_update";
 import { data_subjects_insert } from "./data_subjects_insert";
 import { bindEventModule } from "./define";
 import { domain_verification_cors_sync } from "./domain_verification_cors_sync";
@@ -27,6 +28,7 @@ export function createEventHandlers(services: HandlerServices): EventHandler[] {
     bindEventModule(data_controller_create_user, services),
     bindEventModule(data_controller_users_update, services),
     bindEventModule(domain_verification_cors_sync, services),
+    bindEventModule(data_subject_preference_values_update, services),
     bindEventModule(scheduled_events_insert, services),
   ];
 }

@@ -14,4 +14,6 @@ export interface HandlerServices {
   appBaseUrl: string;
   /** Called when a handler queued e-mail, so the sender runs at once. */
   onEmailQueued?: () => void;
+  /** Called when a handler queued integration sync jobs, so the sync worker runs at once. */
+  onIntegrationSyncQueued?: () => void;
 }

@@ -1,0 +1,12 @@
+/**
+ * Every action handlers ship, bound to their services. Names are the action
+ * names in hasura/metadata/actions.yaml (one grep finds both sides).
+ */
+import type { HandlerServices } from "../events/services";
+import type { ActionHandler } from "../registry";
+import { consentPreferences } from "./consentPreferences";
+import { updateConsentPreferences } from "./updateConsentPreferences";
+
+export function createActionHandlers(services: HandlerServices): ActionHandler[] {
+  return [consentPreferences(services), updateConsentPreferences(services)];
+}
