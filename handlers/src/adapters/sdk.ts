@@ -11,8 +11,6 @@ import { CONSOLIDATION_RESULT_SCHEMAS } from "../consolidation/operations";
 import { DNS_RESULT_SCHEMAS } from "../dns/operations";
 import { SCHEDULING_RESULT_SCHEMAS } from "../scheduling/operations";
 import { USAGE_RESULT_SCHEMAS } from "../usage/operations";
-import { CONSENT_RESULT_SCHEMAS } from "../consent/operations";
-import { INTEGRATION_RESULT_SCHEMAS } from "../integrations/operations";
 import type { RunOperation } from "./graphql";
 
 const uuid = z.string().uuid();
@@ -96,8 +94,8 @@ export const RESULT_SCHEMAS = {
       })
       .nullable(),
   }),
-  SetDataSubjectDid: z.object({ updateDataSubjects: affected.nullable() }),
   InitializeDataSubject: z.object({
+    updateDataSubjects: affected.nullable().optional(),
     insertDataSubjectPreferenceValues: affected.nullable().optional(),
     insertScheduledEvents: affected.nullable().optional(),
     updateDataProcessingActivities: affected.nullable(),
@@ -192,8 +190,6 @@ export const RESULT_SCHEMAS = {
   ...CONSOLIDATION_RESULT_SCHEMAS,
   ...USAGE_RESULT_SCHEMAS,
   ...DNS_RESULT_SCHEMAS,
-  ...CONSENT_RESULT_SCHEMAS,
-  ...INTEGRATION_RESULT_SCHEMAS,
 } as const;
 
 type ResultSchemas = typeof RESULT_SCHEMAS;

@@ -16,7 +16,7 @@ import { generateDidKey } from "./did-key";
 import { initialPreferences } from "./initial-preferences";
 
 export interface InitializeSubjectDeps {
-  sdk: Pick<HandlersSdk, "FindSubjectContext" | "SetDataSubjectDid" | "InitializeDataSubject">;
+  sdk: Pick<HandlersSdk, "FindSubjectContext" | "InitializeDataSubject">;
   now: () => Date;
   /** Injected for tests; defaults to a fresh Ed25519 did:key. */
   generateDid?: () => string;
@@ -36,12 +36,8 @@ export async function initializeDataSubject(input: { subjectId: string; controll
   if (subject.status !== "active") return { outcome: "skipped", status: subject.status };
   const settings = readControllerSettings(controller.settings);
 
-  let didAssigned = false;
-  if (settings.didGeneration === true && subject.did === null) {
-    const did = (deps.generateDid ?? generateDidKey)();
-    const updated = await deps.sdk.SetDataSubjectDid({ id: subject.id, did });
-    didAssigned = (updated.updateDataSubjects?.affected_rows ?? 0) > 0;
-  }
+  const withDid = settings.didGeneration === true && subject.did === null;
+  const did = withDid ? (deps.generateDid ?? generateDidKey)() : "";
 
   const preferences = [...initialPreferences(controller.consentForms)].map(([purposeId, granted]) => ({
     controllerId: input.controllerId,
@@ -75,6 +71,8 @@ export async function initializeDataSubject(input: { subjectId: string; controll
       };
   const result = await deps.sdk.InitializeDataSubject({
     subjectId: subject.id,
+    did,
+    withDid,
     preferences,
     withPreferences: preferences.length > 0,
     scheduled,
@@ -83,7 +81,7 @@ export async function initializeDataSubject(input: { subjectId: string; controll
   });
   return {
     outcome: "initialized",
-    didAssigned,
+    didAssigned: (result.updateDataSubjects?.affected_rows ?? 0) > 0,
     preferencesCreated: result.insertDataSubjectPreferenceValues?.affected_rows ?? 0,
     activitiesLinked: result.updateDataProcessingActivities?.affected_rows ?? 0,
     consentCollectionQueued: queueCollection,
