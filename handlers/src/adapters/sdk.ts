@@ -11,6 +11,8 @@ import { CONSOLIDATION_RESULT_SCHEMAS } from "../consolidation/operations";
 import { DNS_RESULT_SCHEMAS } from "../dns/operations";
 import { SCHEDULING_RESULT_SCHEMAS } from "../scheduling/operations";
 import { USAGE_RESULT_SCHEMAS } from "../usage/operations";
+import { CONSENT_RESULT_SCHEMAS } from "../consent/operations";
+import { INTEGRATION_RESULT_SCHEMAS } from "../integrations/operations";
 import type { RunOperation } from "./graphql";
 
 const uuid = z.string().uuid();
@@ -190,6 +192,8 @@ export const RESULT_SCHEMAS = {
   ...CONSOLIDATION_RESULT_SCHEMAS,
   ...USAGE_RESULT_SCHEMAS,
   ...DNS_RESULT_SCHEMAS,
+  ...CONSENT_RESULT_SCHEMAS,
+  ...INTEGRATION_RESULT_SCHEMAS,
 } as const;
 
 type ResultSchemas = typeof RESULT_SCHEMAS;
