@@ -94,5 +94,9 @@ describe("signed webhooks from Shopify, Stripe and Mailchimp through conduit, th
       { identifier_type: "email", identifier_hash: hashIdentifier(key, "email", "pat.lee@example.org"), service: "shopify", subject: subjects[0].id },
       { identifier_type: "customer_id", identifier_hash: hashIdentifier(key, "customer_id", "stripe:self:cus_e2e"), service: "stripe", subject: subjects[0].id },
     ]);
+    // No raw identifier reached a log line of conduit or handlers (STYLE.md section 6).
+    const logs = stack.logLines.join("\n").toLowerCase();
+    expect(logs).toContain("intake event processed");
+    for (const raw of ["pat.lee@example.org", "pat lee", "cus_e2e", "5001"]) expect(logs).not.toContain(raw);
   });
 });

@@ -197,4 +197,12 @@ describe("organizations, users, invitations, domains and e-mail through the engi
     expect(await snapshot()).toEqual(before);
     expect(stack.smtp.messages()).toHaveLength(mailsBefore);
   });
+
+  it("no address, token or name of these tests reached a log line", () => {
+    const logs = stack.logLines.join("\n").toLowerCase();
+    expect(logs).toContain("user onboarded");
+    for (const raw of ["founder@acme.test", "new.hire@birch.test", "barista@elsewhere.test", "diver@dune.test", "late.reader@gale.test", "fay founder", "token="]) {
+      expect(logs).not.toContain(raw);
+    }
+  });
 });
