@@ -65,7 +65,8 @@ export function createWebhookHttpClient(options: { maxSockets: number }): Webhoo
             size += chunk.length;
           });
           res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8").slice(0, MAX_LOGGED_BODY_BYTES);
+            // NUL cannot be stored in a Postgres json value; one such byte must not block the batch's log write.
+            const text = Buffer.concat(chunks).toString("utf8").slice(0, MAX_LOGGED_BODY_BYTES).replaceAll("\u0000", "");
             const list: HttpHeader[] = [];
             for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) list.push({ name: res.rawHeaders[i], value: res.rawHeaders[i + 1] });
             finish({ kind: "response", status: res.statusCode ?? 0, headers: list, body: text });
