@@ -142,6 +142,7 @@ async function main(): Promise<void> {
     await db.connect();
     const countRows = async () =>
       Number((await db.query<{ n: string }>("select count(*) as n from webhook_intake where controller_id = $1", [controller.id])).rows[0].n);
+    await new Promise((r) => setTimeout(r, 3000)); // let warm-up requests still in flight land first
     const before = await countRows();
     const conduit = await autocannon({ url: baseUrl, connections, duration, requests: [request] });
     const bare = await autocannon({ url: `http://127.0.0.1:${barePort}`, connections, duration, requests: [{ ...request, path: "/api/v1/integrations/shopify/event" }] });
