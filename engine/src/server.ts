@@ -52,6 +52,9 @@ export interface EngineState {
   schemaFor(role: string, backendOnly: boolean): GraphQLSchema;
 }
 
+/** The engine without its HTTP app (what the HTTP layer itself needs). */
+export type EngineCore = Omit<Engine, "app">;
+
 export interface Engine {
   app: express.Express;
   /** Reloads metadata and catalog; throws (keeping the previous state) when they are inconsistent. */
@@ -119,7 +122,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   let current = await load();
   for (const ext of extensions) await ext.start?.(current.ctx);
 
-  const engine: Engine = {
+  const core: EngineCore = {
     pool,
     state: () => current,
     reload: async () => {
@@ -129,10 +132,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       for (const ext of [...extensions].reverse()) await ext.stop?.();
       if (ownsPool) await pool.end();
     },
-    app: undefined as unknown as express.Express,
   };
-  engine.app = createHttpApp({
-    engine,
+  const app = createHttpApp({
+    engine: core,
     auth,
     extensions,
     stringifyNumeric: options.stringifyNumeric ?? false,
@@ -141,5 +143,5 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     logger,
     cors: { domains: options.corsDomains ?? null, disabled: options.disableCors ?? false },
   });
-  return engine;
+  return { ...core, app };
 }

@@ -16,11 +16,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** A compiled mutation: one row with `root` (the field's JSON), `rows` (raw rows as JSON) and `check_ok`. */
-export interface MutationStatement {
-  sql: Sql;
-}
-
 /** Values of a preset (`set`) map: literals or session variables, cast to the column type (contract 6.1). */
 export function presetValues(table: TableInfo, set: Record<string, unknown>, ctx: CompileContext): Map<string, Sql> {
   const out = new Map<string, Sql>();

@@ -139,7 +139,7 @@ function rowSource(table: TableInfo, field: FieldSelection, ctx: CompileContext,
   if (!perm) throw new HasuraError("permission-error", `no select permission on "${table.name}"`);
   const where = sqlAnd([
     join ? join(alias) : SQL_TRUE,
-    compilePermissionFilter(table, alias, ctx),
+    selectPermissionFilter(table, alias, ctx),
     compileWhere(table, alias, isRecord(args.where) ? args.where : null, ctx, `${field.path}.args.where`),
   ]);
   const orderKeys: Sql[] = [];
@@ -165,10 +165,6 @@ function rowSource(table: TableInfo, field: FieldSelection, ctx: CompileContext,
   if (perm.limit !== null) limit = limit === null ? perm.limit : Math.min(limit, perm.limit);
   const offset = typeof args.offset === "number" ? args.offset : null;
   return { alias, from: sql`${sql.ident(table.schema, table.name)} as ${sql.ident(alias)}`, where, distinct, orderKeys, orderDirs, limit, offset };
-}
-
-function compilePermissionFilter(table: TableInfo, alias: string, ctx: CompileContext): Sql {
-  return selectPermissionFilter(table, alias, ctx);
 }
 
 function collectOrderBy(

@@ -11,14 +11,14 @@ import { authenticate, type AuthConfig, type Headers } from "../auth/authenticat
 import { executeGraphql, type ExecSession, type GraphqlResponse } from "../execute/execute";
 import { apiErrorBody, graphqlErrorBody, HasuraError, isHasuraError } from "../errors";
 import type { EngineExtension } from "../extensions";
-import type { Engine } from "../server";
+import type { EngineCore } from "../server";
 import { ADMIN_ROLE } from "../permissions/role-view";
 import { runMetadataOperation } from "./metadata-api";
 import { GRAPHIQL_HTML } from "./graphiql";
 import { cors, type CorsOptions } from "./cors";
 
 export interface HttpDeps {
-  engine: Engine;
+  engine: EngineCore;
   auth: AuthConfig;
   extensions: readonly EngineExtension[];
   stringifyNumeric: boolean;

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { HasuraError, isHasuraError } from "../errors";
 import type { EngineExtension, RequestSession } from "../extensions";
-import type { Engine } from "../server";
+import type { EngineCore } from "../server";
 import type { EngineMetadata } from "../metadata";
 
 const MetadataRequestSchema = z.object({
@@ -17,7 +17,7 @@ const MetadataRequestSchema = z.object({
 });
 
 export interface MetadataCallDeps {
-  engine: Engine;
+  engine: EngineCore;
   extensions: readonly EngineExtension[];
   session: RequestSession;
 }
