@@ -3,7 +3,7 @@
  * hasura-contract.md 1.2, 1.3, 1.5 and 1.6, with a real receiver.
  */
 import type { Pool } from "pg";
-import { invokeEventTrigger, MetadataApiError } from "../../src/events/api";
+import { getEventById, getEventInvocationLogs, getEventLogs, invokeEventTrigger, MetadataApiError, redeliverEvent } from "../../src/events/api";
 import { installEventTriggers } from "../../src/events/install";
 import { prepareTriggers } from "../../src/events/prepare";
 import { DEFAULT_EVENT_SETTINGS } from "../../src/events/settings";
@@ -304,5 +304,43 @@ describe("reinstalling after a metadata change (contract 1.2)", () => {
     expect(await installEventTriggers(project.pool, project.triggers)).toEqual({ removedTriggers: [] });
     await project.pool.query("insert into activity (kind) values ('restored')");
     expect(await events(project.pool, "activity_logged")).toHaveLength(2);
+  });
+});
+
+describe("event log API (contract 1.6, 1.8)", () => {
+  test("pg_redeliver_event resets an errored event, which is then delivered again", async () => {
+    receiver.setResponder(() => ({ status: 500, body: "down" }));
+    try {
+      await project.pool.query("insert into subject (email_hash) values ('h-redeliver')");
+      await worker.runOnce();
+    } finally {
+      receiver.setResponder(() => ({ status: 200, body: '{"ok":true}' }));
+    }
+    const [failed] = await events(project.pool);
+    expect([failed.error, failed.tries]).toEqual([true, 1]);
+    expect(await redeliverEvent(project.pool, { event_id: failed.id }, 1800)).toEqual({ message: "success" });
+    const [reset] = await events(project.pool);
+    expect([reset.delivered, reset.error, reset.tries]).toEqual([false, false, 0]);
+    expect(await worker.runOnce()).toBe(1);
+    const [done] = await events(project.pool);
+    expect([done.delivered, done.tries]).toEqual([true, 1]);
+
+    const byId = await getEventById(project.pool, { event_id: failed.id });
+    expect(byId.event.id).toBe(failed.id);
+    expect(byId.invocations.map((i) => i.status).sort()).toEqual([200, 500]);
+    const logs = await getEventInvocationLogs(project.pool, { name: "subject_changed", limit: 1 });
+    expect(logs).toHaveLength(1);
+    expect(await getEventLogs(project.pool, { name: "subject_changed", status: "processed" })).toHaveLength(1);
+    expect(await getEventLogs(project.pool, { name: "subject_changed", status: "pending" })).toHaveLength(0);
+  });
+
+  test("pg_redeliver_event refuses a locked event (busy) and an unknown id (not-exists)", async () => {
+    await project.pool.query("insert into subject (email_hash) values ('h-busy')");
+    const [row] = await events(project.pool);
+    await project.pool.query("update hdb_catalog.event_log set locked = now() where id = $1", [row.id]);
+    await expect(redeliverEvent(project.pool, { event_id: row.id }, 1800)).rejects.toMatchObject({ code: "busy", message: "event is already being processed" });
+    await expect(redeliverEvent(project.pool, { event_id: "no-such-event" }, 1800)).rejects.toMatchObject({ code: "not-exists", message: "event not found" });
+    await expect(getEventLogs(project.pool, { name: "subject_changed", limit: -1 })).rejects.toMatchObject({ code: "parse-failed", path: "$.args.limit" });
+    await project.pool.query("update hdb_catalog.event_log set locked = null where id = $1", [row.id]);
   });
 });
