@@ -7,7 +7,6 @@
  */
 import type { SecretKeyRing } from "../../../common/src/crypto";
 import { AuthError, NotFoundError } from "../../../common/src/errors";
-import type { Logger } from "../../../common/src/logger";
 import type { PiiMasterKeys } from "../../../common/src/pii";
 import { authenticate, type AuthInput } from "../auth/authenticate";
 import { INTEGRATIONS } from "../integrations";
@@ -143,11 +142,10 @@ export async function storeRows(
   return { stored, duplicates: built.length - stored, rightsRequests };
 }
 
-/** Rights-request routing helper for the logs: outcome as plain fields, never PII. */
+/** The outcome as log fields: counts and field types only, never personal data. */
 export function outcomeLogFields(outcome: IntakeOutcome): Record<string, unknown> {
   return outcome.kind === "handshake"
     ? { outcome: "handshake", note: outcome.note }
     : { outcome: "stored", received: outcome.received, stored: outcome.stored, duplicates: outcome.duplicates, rightsRequests: outcome.rightsRequests, fieldTypes: outcome.fieldTypes };
 }
 
-export type { Logger };
