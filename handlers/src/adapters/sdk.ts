@@ -13,6 +13,7 @@ import { SCHEDULING_RESULT_SCHEMAS } from "../scheduling/operations";
 import { USAGE_RESULT_SCHEMAS } from "../usage/operations";
 import { CONSENT_RESULT_SCHEMAS } from "../consent/operations";
 import { INTEGRATION_RESULT_SCHEMAS } from "../integrations/operations";
+import { DOCUMENT_RESULT_SCHEMAS } from "../documents/operations";
 import type { RunOperation } from "./graphql";
 
 const uuid = z.string().uuid();
@@ -194,6 +195,7 @@ export const RESULT_SCHEMAS = {
   ...DNS_RESULT_SCHEMAS,
   ...CONSENT_RESULT_SCHEMAS,
   ...INTEGRATION_RESULT_SCHEMAS,
+  ...DOCUMENT_RESULT_SCHEMAS,
 } as const;
 
 type ResultSchemas = typeof RESULT_SCHEMAS;

@@ -13,6 +13,9 @@ import { data_subject_preference_values_update } from "./data_subject_preference
 import { data_subjects_insert } from "./data_subjects_insert";
 import { bindEventModule } from "./define";
 import { domain_verification_cors_sync } from "./domain_verification_cors_sync";
+import { generate_controller_documents } from "./generate_controller_documents";
+import { generate_controller_purposes } from "./generate_controller_purposes";
+import { generate_v0_profile } from "./generate_v0_profile";
 import { scheduled_events_insert } from "./scheduled_events_insert";
 import type { HandlerServices } from "./services";
 import { webhook_intake_insert } from "./webhook_intake_insert";
@@ -29,6 +32,9 @@ export function createEventHandlers(services: HandlerServices): EventHandler[] {
     bindEventModule(data_controller_users_update, services),
     bindEventModule(domain_verification_cors_sync, services),
     bindEventModule(data_subject_preference_values_update, services),
+    bindEventModule(generate_v0_profile, services),
+    bindEventModule(generate_controller_documents, services),
+    bindEventModule(generate_controller_purposes, services),
     bindEventModule(scheduled_events_insert, services),
   ];
 }
