@@ -19,7 +19,7 @@ import type { HandlersSdk } from "../adapters/sdk";
 import { planConsolidation, planPreferences, type MergeGroup, type SubjectNode } from "./plan-consolidation";
 
 export interface ConsolidateDeps {
-  sdk: Pick<HandlersSdk, "FindSubjectsToConsolidate" | "FindSubjectsByIds" | "FindPreferenceValuesOfSubjects" | "ConsolidateDataSubjects">;
+  sdk: Pick<HandlersSdk, "FindSubjectsToConsolidate" | "FindSubjectsByIds" | "FindSubjectsOwningRows" | "FindPreferenceValuesOfSubjects" | "ConsolidateDataSubjects">;
   logger: Logger;
   now: () => Date;
 }
@@ -31,6 +31,8 @@ export interface ConsolidateOptions {
   batchSize?: number;
   /** Upper bound on merged subjects handled by one run (the rest wait for the next). */
   maxSubjects?: number;
+  /** Batches in flight at once (groups are disjoint, so their transactions touch different rows). */
+  concurrency?: number;
 }
 
 export interface ConsolidateResult {
@@ -98,25 +100,34 @@ function subjectUpdates(groups: readonly MergeGroup[], at: string) {
   return updates;
 }
 
-function moveUpdates(groups: readonly MergeGroup[]) {
-  return groups.map((g) => ({ where: { dataSubjectId: { _in: g.mergedIds } }, _set: { dataSubjectId: g.survivorId } }));
+/** One update per group, over the members that own rows in the table (none: no statement). */
+function moveUpdates(groups: readonly MergeGroup[], owners: ReadonlySet<string>) {
+  return groups.flatMap((g) => {
+    const ids = g.mergedIds.filter((id) => owners.has(id));
+    return ids.length === 0 ? [] : [{ where: { dataSubjectId: { _in: ids } }, _set: { dataSubjectId: g.survivorId } }];
+  });
 }
 
 async function applyBatch(groups: readonly MergeGroup[], deps: ConsolidateDeps, result: ConsolidateResult): Promise<void> {
   const survivorOf = new Map<string, string>();
   for (const g of groups) for (const id of g.mergedIds) survivorOf.set(id, g.survivorId);
   const ids = groups.flatMap((g) => [g.survivorId, ...g.mergedIds]);
-  const rows = (await Promise.all(chunks(ids, ID_CHUNK).map((part) => deps.sdk.FindPreferenceValuesOfSubjects({ ids: part })))).flatMap(
-    (r) => r.dataSubjectPreferenceValues,
+  const [prefRows, owning] = await Promise.all([
+    Promise.all(chunks(ids, ID_CHUNK).map((part) => deps.sdk.FindPreferenceValuesOfSubjects({ ids: part }))),
+    deps.sdk.FindSubjectsOwningRows({ ids: [...survivorOf.keys()] }),
+  ]);
+  const prefs = planPreferences(
+    prefRows.flatMap((r) => r.dataSubjectPreferenceValues),
+    survivorOf,
   );
-  const prefs = planPreferences(rows, survivorOf);
-  const moves = moveUpdates(groups);
+  const owners = (list: readonly { id: string }[]) => new Set(list.map((r) => r.id));
   const done = await deps.sdk.ConsolidateDataSubjects({
     subjects: subjectUpdates(groups, deps.now().toISOString()),
-    links: moves,
-    activities: moves,
-    requests: moves,
-    syncJobs: moves,
+    // A row a webhook adds to a member after this read is moved by the next run.
+    links: moveUpdates(groups, owners(owning.withLinks)),
+    activities: moveUpdates(groups, owners(owning.withActivities)),
+    requests: moveUpdates(groups, owners(owning.withRequests)),
+    syncJobs: moveUpdates(groups, owners(owning.withSyncJobs)),
     preferenceUpdates: [
       ...prefs.moves.map((m) => ({ where: { id: { _eq: m.id } }, _set: { dataSubjectId: m.survivorId } })),
       ...prefs.overwrites.map((o) => ({ where: { id: { _eq: o.id } }, _set: { granted: o.granted, sourceFormValueId: o.sourceFormValueId } })),
@@ -135,6 +146,7 @@ async function applyBatch(groups: readonly MergeGroup[], deps: ConsolidateDeps, 
 export async function consolidateDataSubjects(deps: ConsolidateDeps, options: ConsolidateOptions = {}): Promise<ConsolidateResult> {
   const pageSize = options.pageSize ?? 1_000;
   const batchSize = options.batchSize ?? 500;
+  const concurrency = options.concurrency ?? 3;
   const maxSubjects = options.maxSubjects ?? 200_000;
   const result: ConsolidateResult = {
     groups: 0,
@@ -160,22 +172,28 @@ export async function consolidateDataSubjects(deps: ConsolidateDeps, options: Co
   const groups = planConsolidation([...graph.values()].filter((n) => n.status !== "erased"));
   result.groups = groups.length;
 
-  let batch: MergeGroup[] = [];
-  let size = 0;
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    await applyBatch(batch, deps, result);
-    batch = [];
-    size = 0;
-  };
+  const batches: MergeGroup[][] = [];
+  let size = batchSize;
   for (const g of groups) {
-    batch.push(g);
+    if (size >= batchSize) {
+      batches.push([]);
+      size = 0;
+    }
+    batches[batches.length - 1].push(g);
     size += g.mergedIds.length;
     result.subjectsMerged += g.repoint.filter((r) => r.newlyMerged).length;
     if (g.reviveSurvivor) result.survivorsRevived += 1;
-    if (size >= batchSize) await flush();
   }
-  await flush();
+  // A few batches in flight; the first failure stops the others from starting and fails the run (retried).
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < batches.length) {
+      const batch = batches[next];
+      next += 1;
+      await applyBatch(batch, deps, result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, () => worker()));
   deps.logger.info({ ...result }, "data subjects consolidated");
   return result;
 }

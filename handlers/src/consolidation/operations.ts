@@ -20,6 +20,12 @@ const SubjectNodeSchema = z.object({
 export const CONSOLIDATION_RESULT_SCHEMAS = {
   FindSubjectsToConsolidate: z.object({ dataSubjects: z.array(SubjectNodeSchema) }),
   FindSubjectsByIds: z.object({ dataSubjects: z.array(SubjectNodeSchema) }),
+  FindSubjectsOwningRows: z.object({
+    withLinks: z.array(z.object({ id: uuid })),
+    withActivities: z.array(z.object({ id: uuid })),
+    withRequests: z.array(z.object({ id: uuid })),
+    withSyncJobs: z.array(z.object({ id: uuid })),
+  }),
   FindPreferenceValuesOfSubjects: z.object({
     dataSubjectPreferenceValues: z.array(
       z.object({ id: uuid, dataSubjectId: uuid, purposeId: uuid, granted: z.boolean(), sourceFormValueId: uuid.nullable(), updatedAt: timestamp }),
