@@ -50,14 +50,17 @@ export async function receiveCustomerRedact(input: ReceiveInput, deps: IntakeDep
   const now = deps.now();
   const checks = processorChecks(processor);
   const secrets = processorSecrets(processor, deps.secretKeys);
-  const body = validate(CustomerRedactSchema, parseJsonBody(input.request.body), "customer-redact request");
-
+  // Signatures over the raw bytes come before parsing; Salesforce's check reads the parsed body.
   let verification: Verification = { ok: true };
   if (input.service === "stripe") verification = verifyStripe(input.request, secrets, now, checks.toleranceSeconds);
   else if (input.service === "woocommerce") verification = verifyWooCommerce(input.request, secrets);
   else if (input.service === "xero") verification = verifyXero(input.request, secrets);
-  else if (input.service === "salesforce") verification = verifySalesforceOrganization(body.organizationId, checks);
   if (!verification.ok) throw new SignatureError(verification.reason);
+  const body = validate(CustomerRedactSchema, parseJsonBody(input.request.body), "customer-redact request");
+  if (input.service === "salesforce") {
+    const org = verifySalesforceOrganization(body.organizationId, checks);
+    if (!org.ok) throw new SignatureError(org.reason);
+  }
 
   const pii: RawPiiField[] = [];
   if (body.customer.id) pii.push({ type: "customer_id", path: "$.customer.id", value: `${input.service}:${body.organizationId ?? "self"}:${body.customer.id}` });

@@ -261,6 +261,18 @@ describe("POST /api/v1/integrations/{service}/customer-redact", () => {
     }
   });
 
+  test("malformed JSON is 400, a stale Stripe timestamp and a body changed after signing are 401", async () => {
+    const c = byService("stripe");
+    const t = await createTenant(stack, c, "Redact errors");
+    const post = (body: string, headers: Record<string, string> = {}) => request(app).post(redactPath(t)).set("content-type", "application/json").set(headers).send(body);
+    expect((await post("{not json")).status).toBe(401); // unsigned: refused before parsing
+    expect((await post("{not json", { "stripe-signature": signStripe("{not json", c.secret ?? "", nowSeconds()) })).status).toBe(400);
+    const body = redactBody("r-9");
+    expect((await post(body, { "stripe-signature": signStripe(body, c.secret ?? "", nowSeconds() - 3600) })).status).toBe(401);
+    expect((await post(body.replace("Jane", "Jana"), { "stripe-signature": signStripe(body, c.secret ?? "", nowSeconds()) })).status).toBe(401);
+    expect(await rightsRequests(t.controller.id)).toHaveLength(0);
+  });
+
   test("without any identifier answers 400 naming the field", async () => {
     const t = await createTenant(stack, byService("mailchimp-marketing"), "Redact 400");
     const res = await request(app).post(redactPath(t)).set("content-type", "application/json").send('{"customer":{}}');
