@@ -241,6 +241,8 @@ async function main(): Promise<void> {
     ).rows;
     const lags = rows.map((r) => Number(r.created_ms) - (acceptedAt.get(r.platform_event_id) ?? NaN)).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
     const lastActivity = Math.max(...rows.map((r) => Number(r.created_ms)));
+    const recorded = new Set(rows.map((r) => r.platform_event_id));
+    const withActivity = [...acceptedAt.keys()].filter((id) => recorded.has(id)).length;
     const distinctKeys = await count("select count(distinct dedup_key) as n from data_processing_activities where controller_id = $1");
     const intake = await count("select count(*) as n from webhook_intake where controller_id = $1");
     const activeSubjects = await count("select count(*) as n from data_subjects where controller_id = $1 and status = 'active'");
@@ -256,7 +258,7 @@ async function main(): Promise<void> {
         `conduit   statuses ${JSON.stringify(Object.fromEntries(statuses))}, all sent in ${((sentDone - started) / 1000).toFixed(1)} s (${(total / ((sentDone - started) / 1000)).toFixed(0)} req/s)`,
         `end-to-end ${(rows.length / seconds).toFixed(0)} events/s (${rows.length} activities in ${seconds.toFixed(1)} s from the first request; goal >= 1000)`,
         `lag 200 -> activity   p50 ${percentile(lags, 50)} ms   p99 ${percentile(lags, 99)} ms   max ${lags[lags.length - 1]} ms`,
-        `exactly once: intake rows ${intake}, activities ${activities} (distinct dedup keys ${distinctKeys}) for ${acceptedAt.size} answers 200 -> ${activities === acceptedAt.size && distinctKeys === activities && intake === activities ? "OK" : "MISMATCH"}`,
+        `exactly once: intake rows ${intake}, activities ${activities}, distinct dedup keys ${distinctKeys} -> ${distinctKeys === activities && intake === activities ? "one activity per stored event" : "MISMATCH"}; ${withActivity} of ${acceptedAt.size} answers 200 have their activity -> ${withActivity === acceptedAt.size ? "OK" : "MISSING"}${intake > acceptedAt.size ? ` (${intake - acceptedAt.size} events stored although conduit answered an error: the sender retries them, the platform event id de-duplicates)` : ""}`,
         `subjects: ${activeSubjects} active, ${mergedSubjects} merged; activities resolve to ${canonical} people (${acceptedPeople.size} distinct people among the 200s) -> ${canonical === acceptedPeople.size ? "OK" : "MISMATCH"}`,
       ].join("\n") + "\n",
     );
