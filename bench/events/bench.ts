@@ -16,7 +16,7 @@
  *            percentiles over every event.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, Pool } from "pg";
@@ -36,6 +36,48 @@ function flag(name: string, fallback: number): number {
   const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
   return value;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/**
+ * CPU milliseconds used so far by the embedded Postgres: the postmaster (with
+ * its reaped children) plus every live child process. Linux only; undefined
+ * when the server is not ours or /proc is unavailable.
+ */
+function postgresCpuMs(dataDir: string | undefined): number | undefined {
+  if (!dataDir || !existsSync(join(dataDir, "postmaster.pid"))) return undefined;
+  const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  const stat = (pid: string): string[] | undefined => {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return text.slice(text.lastIndexOf(")") + 2).split(" ");
+    } catch {
+      return undefined;
+    }
+  };
+  // Fields after the command: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
+  const own = stat(String(postmaster));
+  if (!own) return undefined;
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    const s = stat(pid);
+    if (s && Number(s[1]) === postmaster) ticks += Number(s[11]) + Number(s[12]);
+  }
+  return (ticks * 1000) / USER_HZ;
+}
+
+interface CpuSample {
+  worker: number;
+  receiver: number;
+  postgres: number | undefined;
+}
+
+async function cpuSample(receiver: ReceiverHandle, dataDir: string | undefined): Promise<CpuSample> {
+  const own = process.cpuUsage();
+  const { ms } = await receiver.request<{ ms: number }>("cpu", "cpu");
+  return { worker: (own.user + own.system) / 1000, receiver: ms, postgres: postgresCpuMs(dataDir) };
 }
 
 interface ReceiverHandle {
@@ -83,6 +125,8 @@ async function waitForCount(receiver: ReceiverHandle, count: number, timeoutMs: 
 
 interface RunResult {
   events: number;
+  /** CPU ms per event spent by the worker process, the receiver and Postgres (backlog runs). */
+  cpuPerEvent?: CpuSample;
   /** Seconds the INSERT (with its trigger) took, backlog runs only. */
   insertSeconds?: number;
   seconds: number;
@@ -113,16 +157,23 @@ async function reset(pool: Pool, receiver: ReceiverHandle): Promise<void> {
   await receiver.request("reset", "reset");
 }
 
-async function backlogRun(pool: Pool, receiver: ReceiverHandle, worker: EventWorker, events: number): Promise<RunResult> {
+async function backlogRun(pool: Pool, receiver: ReceiverHandle, worker: EventWorker, events: number, dataDir: string | undefined): Promise<RunResult> {
   await reset(pool, receiver);
+  const before = await cpuSample(receiver, dataDir);
   const started = Date.now();
   await pool.query("insert into activity (kind) select 'bench' from generate_series(1, $1::int)", [events]);
   const insertSeconds = (Date.now() - started) / 1000;
   worker.wake();
   await waitForCount(receiver, events, 300_000);
+  const after = await cpuSample(receiver, dataDir);
+  const cpuPerEvent: CpuSample = {
+    worker: (after.worker - before.worker) / events,
+    receiver: (after.receiver - before.receiver) / events,
+    postgres: after.postgres !== undefined && before.postgres !== undefined ? (after.postgres - before.postgres) / events : undefined,
+  };
   const { sorted, last, duplicates } = await lags(pool, receiver);
   const seconds = (last - started) / 1000;
-  return { events, insertSeconds, seconds, perSecond: events / seconds, lagP50: percentile(sorted, 50), lagP99: percentile(sorted, 99), duplicates };
+  return { events, cpuPerEvent, insertSeconds, seconds, perSecond: events / seconds, lagP50: percentile(sorted, 50), lagP99: percentile(sorted, 99), duplicates };
 }
 
 async function steadyRun(pool: Pool, receiver: ReceiverHandle, rate: number, seconds: number): Promise<RunResult> {
@@ -144,6 +195,19 @@ async function steadyRun(pool: Pool, receiver: ReceiverHandle, rate: number, sec
   return { events: total, seconds: elapsed, perSecond: total / elapsed, lagP50: percentile(sorted, 50), lagP99: percentile(sorted, 99), duplicates };
 }
 
+/**
+ * CPU cost per event, and the rate the whole pipeline (Postgres, worker,
+ * receiver) could sustain if it had every core of this machine to itself:
+ * a figure that does not depend on what else the shared machine is running.
+ */
+function cpuLine(cpu: CpuSample | undefined): string {
+  if (!cpu) return "  cpu: not measured";
+  const total = cpu.worker + cpu.receiver + (cpu.postgres ?? 0);
+  const pg = cpu.postgres === undefined ? "postgres not measured (external server)" : `postgres ${cpu.postgres.toFixed(3)} ms`;
+  const projected = cpu.postgres === undefined ? "" : `; projected on ${cpus().length} idle CPUs: ${((cpus().length * 1000) / total).toFixed(0)} events/s`;
+  return `  cpu per event: worker ${cpu.worker.toFixed(3)} ms, receiver ${cpu.receiver.toFixed(3)} ms, ${pg}${projected}`;
+}
+
 async function main(): Promise<void> {
   const events = flag("events", 20_000);
   const rate = flag("rate", 1500);
@@ -151,11 +215,13 @@ async function main(): Promise<void> {
 
   let server: EmbeddedServer | undefined;
   let dataParent: string | undefined;
+  let dataDir: string | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     dataParent = mkdtempSync(join(tmpdir(), "bench-events-pg-"));
     chmodSync(dataParent, 0o755);
-    server = await startEmbeddedPostgres({ dataDir: join(dataParent, "data"), persistent: false });
+    dataDir = join(dataParent, "data");
+    server = await startEmbeddedPostgres({ dataDir, persistent: false });
     adminUrl = server.adminUrl;
   }
   const dbName = `bench_events_${process.pid}`;
@@ -186,11 +252,12 @@ async function main(): Promise<void> {
       worker.setTriggers(triggers);
       worker.start();
       try {
-        const backlog = await backlogRun(pool, receiver, worker, events);
+        const backlog = await backlogRun(pool, receiver, worker, events, dataDir);
         const steady = await steadyRun(pool, receiver, rate, seconds);
         lines.push(
           `${label}`,
           `  backlog ${backlog.events} events: ${backlog.perSecond.toFixed(0)} events/s from INSERT to last 2xx (${backlog.seconds.toFixed(2)} s, of which the INSERT ${backlog.insertSeconds?.toFixed(2)} s; delivery alone ${(backlog.events / (backlog.seconds - (backlog.insertSeconds ?? 0))).toFixed(0)} events/s), duplicates ${backlog.duplicates}`,
+          cpuLine(backlog.cpuPerEvent),
           `  steady ${rate}/s for ${seconds} s (${steady.events} events): lag p50 ${steady.lagP50.toFixed(0)} ms, p99 ${steady.lagP99.toFixed(0)} ms, duplicates ${steady.duplicates}`,
         );
       } finally {

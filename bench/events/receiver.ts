@@ -42,6 +42,9 @@ process.on("message", (message: unknown) => {
     arrivals.clear();
     duplicates = 0;
     process.send?.({ type: "reset" });
+  } else if (message === "cpu") {
+    const usage = process.cpuUsage();
+    process.send?.({ type: "cpu", ms: (usage.user + usage.system) / 1000 });
   } else if (message === "count") {
     process.send?.({ type: "count", count: arrivals.size });
   }
