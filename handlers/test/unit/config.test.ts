@@ -19,7 +19,14 @@ describe("loadConfig", () => {
       MAIL_FROM: "Privacy Platform <no-reply@localhost>",
       HANDLERS_MAIL_POLL_MS: 10000,
       HANDLERS_MAIL_MAX_ATTEMPTS: 8,
+      DNS_RESOLVERS: [],
     });
+  });
+
+  it("reads DNS_RESOLVERS as a list of ip[:port] and names it when an entry is not one", () => {
+    const base = { HASURA_GRAPHQL_ADMIN_SECRET: "admin", HANDLERS_WEBHOOK_SECRET: "0123456789abcdef", SECRETS_ENCRYPTION_KEYS: "k1:key" };
+    expect(loadConfig({ ...base, DNS_RESOLVERS: "1.1.1.1, 127.0.0.1:5353,[::1]:53" }).DNS_RESOLVERS).toEqual(["1.1.1.1", "127.0.0.1:5353", "[::1]:53"]);
+    expect(() => loadConfig({ ...base, DNS_RESOLVERS: "1.1.1.1,dns.example" })).toThrow(/DNS_RESOLVERS/);
   });
 
   it("names every missing or invalid key without echoing values", () => {
