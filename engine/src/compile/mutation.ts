@@ -4,7 +4,7 @@
  * Semantics: Hasura contract 5.4 and 6.1; docs: api-reference/graphql-api/mutation.
  */
 import { sql, sqlAnd, SQL_TRUE, type Sql } from "./sql";
-import { castValue, compilePermission, compileWhere, encodeValue } from "./where";
+import { castValue, compilePermission, compileWhere, encodeValue, selectPermissionFilter } from "./where";
 import { jsonObject, rowJson, pkCondition, type CompileContext } from "./select";
 import type { ColumnInfo, TableInfo } from "../schema/model";
 import { roleView } from "../permissions/role-view";
@@ -93,7 +93,8 @@ export function wrapMutation(
   let root: Sql;
   if (shape.kind === "rows") root = sql.raw("null::json");
   else if (shape.kind === "single") {
-    root = sql`(select ${rowJson(table, r, shape.field.children, ctx)} from ${sql.ident(m)} as ${sql.ident(r)} limit 1)`;
+    const r2 = ctx.aliases.fresh();
+    root = sql`(select ${rowJson(table, r2, shape.field.children, ctx)} from ${sql.ident(m)} as ${sql.ident(r2)} where ${selectPermissionFilter(table, r2, ctx)} limit 1)`;
   } else root = mutationResponseJson(table, m, shape.field, ctx, shape.extraAffected ?? 0);
   return sql`with ${sql.ident(m)} as (${dml}) select ${root} as root, ${checkSql} as check_ok, ${rowsSql} as rows`;
 }
@@ -106,7 +107,11 @@ export function mutationResponseJson(table: TableInfo, source: string | Sql, fie
     if (f.name === "affected_rows") pairs.push([f.key, sql`((select count(*) from ${from} as "_c") + ${sql.raw(String(extraAffected))})::int`]);
     else if (f.name === "returning") {
       const r = ctx.aliases.fresh();
-      pairs.push([f.key, sql`(select coalesce(json_agg(${rowJson(table, r, f.children, ctx)}), '[]'::json) from ${from} as ${sql.ident(r)})`]);
+      // Returned rows are what the role may select: the select permission's filter applies (as to any read).
+      pairs.push([
+        f.key,
+        sql`(select coalesce(json_agg(${rowJson(table, r, f.children, ctx)}), '[]'::json) from ${from} as ${sql.ident(r)} where ${selectPermissionFilter(table, r, ctx)})`,
+      ]);
     }
   }
   return jsonObject(pairs);

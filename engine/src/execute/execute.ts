@@ -32,7 +32,7 @@ import {
   updateSql,
   wrapMutation,
 } from "../compile/mutation";
-import { castValue, compileWhere } from "../compile/where";
+import { castValue, compileWhere, selectPermissionFilter } from "../compile/where";
 import { getTable, type TableInfo, type TableModel } from "../schema/model";
 import type { RootFieldInfo } from "../schema/build";
 import { roleView, ADMIN_ROLE } from "../permissions/role-view";
@@ -272,7 +272,9 @@ async function runMutationField(client: PoolClient, field: FieldSelection, info:
         return (await queryJson(client, statement, argPath)).root;
       }
       const r = ctx.aliases.fresh();
-      return (await queryJson(client, sql`select (select ${rowJson(table, r, field.children, ctx)} from ${source} as ${sql.ident(r)} limit 1) as root`, argPath)).root ?? null;
+      return (
+        await queryJson(client, sql`select (select ${rowJson(table, r, field.children, ctx)} from ${source} as ${sql.ident(r)} where ${selectPermissionFilter(table, r, ctx)} limit 1) as root`, argPath)
+      ).root ?? null;
     }
     case "update":
     case "update_by_pk": {
