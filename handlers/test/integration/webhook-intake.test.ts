@@ -53,4 +53,53 @@ describe("webhook_intake_insert through the engine", () => {
     expect(links.find((l) => l.identifier_type === "email")).toMatchObject({ identifier_hash: hashFor(controllerId, "email", email), source_processor_id: shopify });
     expect(links.filter((l) => l.identifier_type === "customer_id").map((l) => l.source_processor_id).sort()).toEqual([shopify, stripe].sort());
   });
+
+  it("an event carrying identifiers of two known subjects merges the newer into the older with the shared identifier type", async () => {
+    const controllerId = await insertController(stack);
+    await insertPurpose(stack, controllerId, "orders", "contract");
+    const shop = await insertProcessor(stack, controllerId, "shopify", { legalBasis: "contract", purpose: "orders" });
+    const first = await insertIntake(stack, { controllerId, processorId: shop, service: "shopify", eventType: "orders/create", platformEventId: "m-1", pii: [{ type: "email", value: "sam@example.org" }] });
+    await stack.waitFor(processed(first));
+    const second = await insertIntake(stack, { controllerId, processorId: shop, service: "shopify", eventType: "orders/create", platformEventId: "m-2", pii: [{ type: "customer_id", value: "shopify:s:77" }] });
+    await stack.waitFor(processed(second));
+    const [older, newer] = await stack.query<{ id: string }>("select id from public.data_subjects where controller_id = $1 order by created_at", [controllerId]);
+    const both = await insertIntake(stack, { controllerId, processorId: shop, service: "shopify", eventType: "orders/paid", platformEventId: "m-3",
+      pii: [{ type: "email", value: "sam@example.org" }, { type: "customer_id", value: "shopify:s:77" }] });
+    await stack.waitFor(processed(both));
+    expect(await stack.query("select id, status, merged_into, merge_identifier_type from public.data_subjects where controller_id = $1 order by created_at", [controllerId])).toEqual([
+      { id: older.id, status: "active", merged_into: null, merge_identifier_type: null },
+      { id: newer.id, status: "merged", merged_into: older.id, merge_identifier_type: "customer_id" },
+    ]);
+    expect(await stack.query("select data_subject_id from public.data_processing_activities where intake_id = $1", [both])).toEqual([{ data_subject_id: older.id }]);
+  });
+
+  it("twelve events for one person delivered at once leave one canonical subject, no subject without links, one activity each", async () => {
+    const controllerId = await insertController(stack);
+    await insertPurpose(stack, controllerId, "orders", "contract");
+    const shop = await insertProcessor(stack, controllerId, "shopify", { legalBasis: "contract", purpose: "orders" });
+    const stripe = await insertProcessor(stack, controllerId, "stripe", { legalBasis: "contract", purpose: "orders" });
+    const ids = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        insertIntake(stack, {
+          controllerId,
+          processorId: i % 2 === 0 ? shop : stripe,
+          service: i % 2 === 0 ? "shopify" : "stripe",
+          eventType: "customers/update",
+          platformEventId: `burst-${i}`,
+          pii: [{ type: "email", value: "rush@example.org" }, { type: "customer_id", value: i % 2 === 0 ? "shopify:s:9" : "stripe:a:cus_9" }],
+        }),
+      ),
+    );
+    for (const id of ids) await stack.waitFor(processed(id));
+    const canonical = await stack.query("select distinct coalesce(s.merged_into, s.id) as id from public.data_processing_activities a join public.data_subjects s on s.id = a.data_subject_id where a.controller_id = $1", [controllerId]);
+    expect(canonical).toHaveLength(1);
+    expect(await stack.query("select count(*)::int as n from public.data_processing_activities where controller_id = $1", [controllerId])).toEqual([{ n: 12 }]);
+    expect(await stack.query("select count(*)::int as n from public.data_subjects where controller_id = $1 and status = 'active'", [controllerId])).toEqual([{ n: 1 }]);
+    expect(await stack.query(
+      "select count(*)::int as n from public.data_subjects s where s.controller_id = $1 and not exists (select 1 from public.privacy_preserving_links l where l.data_subject_id = s.id)",
+      [controllerId],
+    )).toEqual([{ n: 0 }]);
+    const linkOwners = await stack.query("select distinct coalesce(s.merged_into, s.id) as id from public.privacy_preserving_links l join public.data_subjects s on s.id = l.data_subject_id where l.controller_id = $1", [controllerId]);
+    expect(linkOwners).toEqual(canonical);
+  });
 });
