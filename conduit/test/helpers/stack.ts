@@ -8,13 +8,15 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { Pool } from "pg";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { Client, Pool } from "pg";
 import { parseKeyRing } from "../../../common/src/crypto";
 import { applyMigrations } from "../../../common/src/db/migrate";
 import { createLogger, type Logger } from "../../../common/src/logger";
 import { parsePiiMasterKeys } from "../../../common/src/pii";
 import { createEngine, type Engine } from "../../../engine/src/server";
-import { createTestDatabase, type TestDatabase } from "../../../test/helpers/pg";
+import { adminUrl, createTestDatabase, databaseUrl, type TestDatabase } from "../../../test/helpers/pg";
 import { createApp, type AppDeps } from "../../src/app";
 import type { IntakeDeps } from "../../src/intake/receive-webhook";
 import { createGraphqlManagementStore } from "../../src/management/store";
@@ -56,9 +58,40 @@ function listen(engine: Engine, port = 0): Promise<Server> {
   });
 }
 
+/**
+ * A database migrated once per jest run and per migration set, cloned by every
+ * test file (`create database … template …`, STYLE.md §9), so each file skips
+ * re-running the migrations. Named after a digest of the migration files; an
+ * advisory lock keeps two workers from building it at once.
+ */
+async function migratedTemplate(): Promise<string> {
+  const dir = join(ROOT, "hasura", "migrations", "default");
+  const digest = createHash("sha256");
+  for (const entry of readdirSync(dir).sort()) {
+    for (const file of ["up.sql", "down.sql"]) {
+      const path = join(dir, entry, file);
+      if (existsSync(path)) digest.update(entry).update(readFileSync(path));
+    }
+  }
+  const name = `conduit_tpl_${digest.digest("hex").slice(0, 16)}`;
+  const admin = new Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query("select pg_advisory_lock(hashtext('conduit-test-template'))");
+    const exists = await admin.query("select 1 from pg_database where datname = $1", [name]);
+    if (exists.rowCount === 0) {
+      await admin.query(`create database "${name}"`);
+      await applyMigrations(databaseUrl(name), join(ROOT, "hasura", "migrations"), { database: "default" });
+    }
+    return name;
+  } finally {
+    await admin.query("select pg_advisory_unlock(hashtext('conduit-test-template'))").catch(() => undefined);
+    await admin.end();
+  }
+}
+
 export async function startStack(): Promise<Stack> {
-  const db = await createTestDatabase("conduit");
-  await applyMigrations(db.url, join(ROOT, "hasura", "migrations"), { database: "default" });
+  const db = await createTestDatabase("conduit", await migratedTemplate());
   const pool = new Pool({ connectionString: db.url, max: 4 });
   const engine = await createEngine({ databaseUrl: db.url, projectDir: join(ROOT, "hasura"), adminSecret: ADMIN_SECRET });
   let engineServer = await listen(engine);
