@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { parseEnv, SharedConfigSchema } from "../../common/src/config";
+import { IntegrationSyncConfigSchema } from "./integrations/config";
 
 export const HandlersConfigSchema = SharedConfigSchema.extend({
   /** Port the service listens on (Hasura calls it there). */
@@ -45,6 +46,8 @@ export const HandlersConfigSchema = SharedConfigSchema.extend({
     .default("")
     .refine((v) => v.split(",").every((s) => s.trim() === "" || /^(\[[0-9a-fA-F:]+\](:\d{1,5})?|[0-9.]+(:\d{1,5})?|[0-9a-fA-F:]+)$/.test(s.trim())), "must be a comma-separated list of ip[:port]")
     .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s.length > 0)),
+  // Outbound integration calls and the consent sync worker (integrations/config.ts).
+  ...IntegrationSyncConfigSchema.shape,
 });
 
 export type HandlersConfig = z.infer<typeof HandlersConfigSchema>;

@@ -9,12 +9,15 @@ import { createLogger } from "../../common/src/logger";
 import { createGraphqlRunner } from "./adapters/graphql";
 import { createSmtpTransport } from "./adapters/mailer";
 import { createHandlersSdk } from "./adapters/sdk";
+import { createActionHandlers } from "./actions";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import type { HandlersConfig } from "./config";
 import { createCronHandlers } from "./crons";
 import { createTxtResolver } from "./dns/txt-resolver";
 import { createEventHandlers } from "./events";
+import { createIntegrationClient } from "./integrations/client";
+import { runDueSyncJobs } from "./integrations/run-sync-jobs";
 import { deliverDueEmails } from "./mail/deliver-due-emails";
 import { createOutboxDispatcher } from "./mail/dispatcher";
 import { createRegistry } from "./registry";
@@ -50,13 +53,23 @@ function main(): void {
     intervalMs: config.HANDLERS_MAIL_POLL_MS,
     logger,
   });
-  const services = { sdk, secretKeys, appBaseUrl: config.HANDLERS_APP_BASE_URL, onEmailQueued: () => outbox.kick() };
+  // Consent changes reach the integrations through integration_sync_jobs; the
+  // same dispatcher as the outbox runs the worker on a timer and when woken.
+  const integrationClient = createIntegrationClient({ baseUrls: config.HANDLERS_INTEGRATION_BASE_URLS, timeoutMs: config.HANDLERS_SYNC_TIMEOUT_MS });
+  const consentSync = createOutboxDispatcher({
+    deliver: () => runDueSyncJobs({ sdk, client: integrationClient, now, logger: logger.child({ component: "consent-sync" }), maxAttempts: config.HANDLERS_SYNC_MAX_ATTEMPTS }),
+    intervalMs: config.HANDLERS_SYNC_POLL_MS,
+    logger: logger.child({ component: "consent-sync" }),
+  });
+  const services = { sdk, secretKeys, appBaseUrl: config.HANDLERS_APP_BASE_URL, onEmailQueued: () => outbox.kick(), onIntegrationSyncQueued: () => consentSync.kick() };
   const registry = createRegistry({
     events: createEventHandlers(services),
+    actions: createActionHandlers(services),
     crons: createCronHandlers({ ...services, resolveTxt: createTxtResolver({ servers: config.DNS_RESOLVERS }) }),
   });
   const app = createApp({ webhookSecret: config.HANDLERS_WEBHOOK_SECRET, logger, registry, bodyLimitBytes: config.HANDLERS_BODY_LIMIT_BYTES });
   outbox.start();
+  consentSync.start();
   const server: Server = app.listen(config.HANDLERS_PORT, config.HANDLERS_HOST, () => {
     logger.info({ host: config.HANDLERS_HOST, port: config.HANDLERS_PORT }, "handlers listening");
   });
@@ -80,7 +93,7 @@ function main(): void {
     server.close(() => {
       clearTimeout(force);
       // Let a send in progress finish, so it is recorded as sent rather than retried.
-      void outbox.stop().finally(() => {
+      void Promise.all([outbox.stop(), consentSync.stop()]).finally(() => {
         transport.close();
         logger.info("handlers stopped");
         process.exit(0);
