@@ -36,7 +36,11 @@ export function createEventsExtension(options: EventsExtensionOptions = {}): Eng
     name: "events",
 
     async onMetadataLoaded(ctx) {
-      const triggers = collectEventTriggers(ctx.metadata.sources);
+      // The engine serves one Postgres source, `default` (ctx.pool); triggers
+      // of other sources cannot be installed there.
+      const others = ctx.metadata.sources.filter((s) => s.name !== "default" && s.tables.some((t) => (t.event_triggers ?? []).length > 0));
+      for (const source of others) ctx.logger.warn({ source: source.name }, "event triggers of a source other than default are not served");
+      const triggers = collectEventTriggers(ctx.metadata.sources.filter((s) => s.name === "default"));
       const { removedTriggers } = await installEventTriggers(ctx.pool, triggers);
       const result = prepareTriggers(triggers, ctx.env);
       for (const problem of result.problems) ctx.logger.warn({ triggerName: problem.trigger, reason: problem.message }, "event trigger left out");
