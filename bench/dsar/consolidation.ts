@@ -130,7 +130,8 @@ async function main(): Promise<void> {
     const logger = createLogger({ name: "bench", level: "warn" });
     try {
       started = Date.now();
-      const result = await consolidateDataSubjects({ sdk, logger, now: () => new Date() });
+      // No time budget: the benchmark measures the whole job (the cron defers past 40 s).
+      const result = await consolidateDataSubjects({ sdk, logger, now: () => new Date() }, { budgetMs: Number.POSITIVE_INFINITY });
       const seconds = (Date.now() - started) / 1000;
       process.stdout.write(`time per operation: ${[...spent].map(([n, s]) => `${n} ${s.calls}x ${(s.ms / 1000).toFixed(1)} s`).join(", ")}\n`);
       started = Date.now();

@@ -6,6 +6,7 @@
  * activity.
  */
 import { randomUUID } from "node:crypto";
+import { consolidateDataSubjects } from "../../src/consolidation/consolidate-data-subjects";
 import { createCronHandlers } from "../../src/crons";
 import { HANDLERS_SECRET, startStack, type Stack } from "../helpers/stack";
 import { hashFor, insertController, insertIntake, insertProcessor, insertPurpose } from "../helpers/seed";
@@ -24,6 +25,7 @@ const NOTHING = {
   subjectsMerged: 0,
   survivorsRevived: 0,
   batches: 0,
+  deferredBatches: 0,
   moved: { links: 0, activities: 0, requests: 0, syncJobs: 0, preferences: 0 },
   preferencesDropped: 0,
 };
@@ -111,6 +113,7 @@ describe("consolidate_data_subjects", () => {
       subjectsMerged: 1,
       survivorsRevived: 2,
       batches: 1,
+      deferredBatches: 0,
       moved: { links: 3, activities: 3, requests: 1, syncJobs: 0, preferences: 0 },
       preferencesDropped: 1,
     });
@@ -143,6 +146,19 @@ describe("consolidate_data_subjects", () => {
     expect(second.body).toEqual(NOTHING);
     const after = await stack.query<{ id: string; merged_into: string | null }>("select id, merged_into from public.data_subjects where controller_id = $1", [controllerId]);
     expect(new Map(after.map((s) => [s.id, s.merged_into]))).toEqual(new Map(subjects.map((s) => [s.id, s.merged_into])));
+  }, 60_000);
+
+  it("defers the batches left when its time budget runs out, and the next run does them", async () => {
+    const controllerId = await insertController(stack, { title: "Kelp Co" });
+    const [older, newer] = [randomUUID(), randomUUID()];
+    await stack.query("insert into public.data_subjects (id, controller_id, created_at, first_seen_at, last_seen_at) values ($1, $3, '2026-01-01', '2026-01-01', '2026-01-01'), ($2, $3, '2026-01-02', '2026-01-02', '2026-01-02')", [older, newer, controllerId]);
+    await stack.query("update public.data_subjects set merged_into = $2, merged_at = now(), status = 'merged', merge_identifier_type = 'email' where id = $1", [newer, older]);
+    await stack.query("insert into public.data_processing_activities (controller_id, data_subject_id, event_type, legal_basis, triggered_at, dedup_key) values ($1, $2, 'test', 'contract', now(), $3)", [controllerId, newer, `test:${randomUUID()}`]);
+
+    const deferred = await consolidateDataSubjects({ sdk: stack.sdk, logger: stack.logger, now: () => stack.clock.now }, { budgetMs: 0 });
+    expect(deferred).toMatchObject({ groups: 1, batches: 0, deferredBatches: 1, moved: { activities: 0 } });
+    expect((await tick(stack)).body).toMatchObject({ groups: 1, batches: 1, deferredBatches: 0, moved: { activities: 1 } });
+    expect((await stack.query<{ data_subject_id: string }>("select data_subject_id from public.data_processing_activities where controller_id = $1", [controllerId]))).toEqual([{ data_subject_id: older }]);
   }, 60_000);
 
   it("loses no activity when intake keeps processing webhooks for the merged person while consolidation runs", async () => {
