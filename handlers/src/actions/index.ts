@@ -4,9 +4,14 @@
  */
 import type { HandlerServices } from "../events/services";
 import type { ActionHandler } from "../registry";
+import { createRightsActionHandlers } from "../rights";
 import { consentPreferences } from "./consentPreferences";
 import { updateConsentPreferences } from "./updateConsentPreferences";
 
 export function createActionHandlers(services: HandlerServices): ActionHandler[] {
-  return [consentPreferences(services), updateConsentPreferences(services)];
+  return [
+    consentPreferences(services),
+    updateConsentPreferences(services),
+    ...(services.rights ? createRightsActionHandlers({ ...services, rights: services.rights }) : []),
+  ];
 }

@@ -11,6 +11,7 @@ import { CONSOLIDATION_RESULT_SCHEMAS } from "../consolidation/operations";
 import { DNS_RESULT_SCHEMAS } from "../dns/operations";
 import { SCHEDULING_RESULT_SCHEMAS } from "../scheduling/operations";
 import { USAGE_RESULT_SCHEMAS } from "../usage/operations";
+import { RIGHTS_RESULT_SCHEMAS } from "../rights/operations";
 import { CONSENT_RESULT_SCHEMAS } from "../consent/operations";
 import { INTEGRATION_RESULT_SCHEMAS } from "../integrations/operations";
 import { DOCUMENT_RESULT_SCHEMAS } from "../documents/operations";
@@ -193,6 +194,7 @@ export const RESULT_SCHEMAS = {
   ...CONSOLIDATION_RESULT_SCHEMAS,
   ...USAGE_RESULT_SCHEMAS,
   ...DNS_RESULT_SCHEMAS,
+  ...RIGHTS_RESULT_SCHEMAS,
   ...CONSENT_RESULT_SCHEMAS,
   ...INTEGRATION_RESULT_SCHEMAS,
   ...DOCUMENT_RESULT_SCHEMAS,

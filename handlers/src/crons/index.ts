@@ -8,6 +8,7 @@ import { bindCronModule } from "./define";
 import { delete_expired_controllers } from "./delete_expired_controllers";
 import { monthly_usage_check } from "./monthly_usage_check";
 import { process_scheduled_events } from "./process_scheduled_events";
+import { createRightsCronHandlers } from "../rights";
 import type { CronServices } from "./services";
 import { verify_domain_records } from "./verify_domain_records";
 
@@ -20,5 +21,6 @@ export function createCronHandlers(services: CronServices): CronHandler[] {
     bindCronModule(monthly_usage_check, services),
     bindCronModule(verify_domain_records, services),
     bindCronModule(consolidate_data_subjects, services),
+    ...(services.rights ? createRightsCronHandlers({ ...services, rights: services.rights }) : []),
   ];
 }

@@ -17,6 +17,7 @@ import { generate_controller_documents } from "./generate_controller_documents";
 import { generate_controller_purposes } from "./generate_controller_purposes";
 import { generate_v0_profile } from "./generate_v0_profile";
 import { scheduled_events_insert } from "./scheduled_events_insert";
+import { createRightsEventHandlers } from "../rights";
 import type { HandlerServices } from "./services";
 import { webhook_intake_insert } from "./webhook_intake_insert";
 
@@ -36,5 +37,6 @@ export function createEventHandlers(services: HandlerServices): EventHandler[] {
     bindEventModule(generate_controller_documents, services),
     bindEventModule(generate_controller_purposes, services),
     bindEventModule(scheduled_events_insert, services),
+    ...(services.rights ? createRightsEventHandlers({ ...services, rights: services.rights }) : []),
   ];
 }

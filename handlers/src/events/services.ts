@@ -5,6 +5,7 @@
  */
 import type { SecretKeyRing } from "../../../common/src/crypto";
 import type { HandlersSdk } from "../adapters/sdk";
+import type { RightsOptions } from "../rights/services";
 
 export interface HandlerServices {
   sdk: HandlersSdk;
@@ -16,4 +17,6 @@ export interface HandlerServices {
   onEmailQueued?: () => void;
   /** Called when a handler queued integration sync jobs, so the sync worker runs at once. */
   onIntegrationSyncQueued?: () => void;
+  /** Rights-request settings; without them the rights triggers, actions and cron are not registered. */
+  rights?: RightsOptions;
 }

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { escapeHtml } from "../../../common/src/mail";
+import { isRightsTemplateName, RIGHTS_TEMPLATE_VARIABLES, rightsBodyFor } from "../rights/templates";
 
 const url = z.string().url();
 const text = z.string().min(1).max(500);
@@ -22,6 +23,7 @@ export const TEMPLATE_VARIABLES = {
   scheduled_reminder: z.object({ organization: text, displayName: text, title: text, message: z.string().max(2000), dueAt: text.optional(), dashboardUrl: url }),
   trial_expiry_notice: z.object({ organization: text, displayName: text, expiresAt: text, deletesAfter: text, billingUrl: url }),
   usage_over_quota: z.object({ organization: text, displayName: text, period: text, lines: z.array(text).min(1).max(10), billingUrl: url }),
+  ...RIGHTS_TEMPLATE_VARIABLES,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATE_VARIABLES;
@@ -66,6 +68,7 @@ function toRendered(body: Body): RenderedEmail {
 const FOOTER = "You receive this message because of your account on the privacy platform.";
 
 function bodyFor(name: TemplateName, raw: unknown): Body {
+  if (isRightsTemplateName(name)) return rightsBodyFor(name, raw);
   switch (name) {
     case "email_verification": {
       const v = TEMPLATE_VARIABLES.email_verification.parse(raw);
