@@ -20,8 +20,11 @@ import type { TxtResolver } from "./txt-resolver";
 export const RECORD_PREFIX = "_privacy-verification";
 export const VALUE_PREFIX = "privacy-verification=";
 const CHECK_INTERVAL_MS = 10 * 60_000;
-const PAGE = 100;
-const CONCURRENCY = 8;
+// Worst case per lookup is the resolver's timeout x tries (3 s x 2): 50 domains,
+// 10 at a time, stay near 30 s, inside Hasura's 60 s cron timeout; the rest
+// (least recently checked first) wait for the next tick.
+const PAGE = 50;
+const CONCURRENCY = 10;
 
 export interface VerifyDeps {
   sdk: Pick<HandlersSdk, "FindPendingDomains" | "RecordDomainCheck">;
