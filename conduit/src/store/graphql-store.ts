@@ -6,8 +6,10 @@
  * request (a rotated DX key or secret takes effect within the TTL). Misses are
  * not cached, so a newly created integration works at once.
  *
- * The generated SDK (graphql/generated/sdk.ts) replaces these hand-typed calls
- * once graphql/schema.graphql exists; the documents are the same files.
+ * The documents are validated against graphql/schema.graphql by
+ * conduit/test/unit/operations.test.ts; results are typed by zod here, the
+ * same way handlers/src/adapters/sdk.ts does, until the shared generated SDK
+ * (graphql/generated/sdk.ts, `npm run codegen`) is committed and replaces them.
  */
 import { z } from "zod";
 import { cached, TtlLru } from "./lru";
