@@ -168,6 +168,9 @@ export async function startStack(
     logger,
     query,
     async settled(triggerNames) {
+      // A delivery that failed (say, a subject deleted under a concurrent
+      // resolution) is retried now instead of after retry_conf.interval_sec.
+      await query("update hdb_catalog.event_log set next_retry_at = now() - interval '1 second' where not delivered and not error and next_retry_at > now()");
       const rows = await query<{ n: string }>(
         "select count(*) as n from hdb_catalog.event_log where trigger_name = any($1) and not delivered and not error and not archived",
         [triggerNames],
@@ -198,7 +201,7 @@ export async function startStack(
     failNext(triggerName, n) {
       failures.set(triggerName, n);
     },
-    async waitFor(check, timeoutMs = 15_000) {
+    async waitFor(check, timeoutMs = 45_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         if (await check()) return;
