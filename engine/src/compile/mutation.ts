@@ -118,6 +118,7 @@ export function mutationResponseJson(table: TableInfo, source: string | Sql, fie
 }
 
 const JSONB_OPS = ["_append", "_prepend", "_delete_key", "_delete_elem", "_delete_at_path"] as const;
+const UPDATE_OPERATORS = ["_set", "_inc", ...JSONB_OPS] as const;
 
 /** The `set` list of an update from `_set`, `_inc` and the jsonb operators, plus presets (contract 5.1). */
 export function updateAssignments(table: TableInfo, alias: string, args: Record<string, unknown>, ctx: CompileContext): Sql[] {
@@ -172,8 +173,13 @@ export function updateSql(table: TableInfo, alias: string, args: Record<string, 
   const perm = roleView(table, ctx.role).update;
   if (!perm) throw new HasuraError("permission-error", `no update permission on "${table.name}"`);
   const sets = updateAssignments(table, alias, args, ctx);
-  if (sets.length === 0) return null;
   const where = sqlAnd([condition, compilePermission(table, alias, perm.filter, ctx)]);
+  if (sets.length === 0) {
+    // No operator argument at all is an error; operators given but empty (`_set: {}`) change
+    // nothing, and the matching rows are locked and returned as an update of no column would.
+    if (!UPDATE_OPERATORS.some((op) => args[op] !== undefined && args[op] !== null)) return null;
+    return sql`select ${sql.ident(alias)}.* from ${sql.ident(table.schema, table.name)} as ${sql.ident(alias)} where ${where} for update`;
+  }
   return sql`update ${sql.ident(table.schema, table.name)} as ${sql.ident(alias)} set ${sql.join(sets, ", ")} where ${where} returning ${sql.ident(alias)}.*`;
 }
 
