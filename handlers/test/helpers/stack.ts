@@ -12,6 +12,7 @@ import { Writable } from "node:stream";
 import { Pool } from "pg";
 import { applyMigrations } from "../../../common/src/db/migrate";
 import { createLogger, type Logger } from "../../../common/src/logger";
+import { createActionsExtension } from "../../../engine/src/actions/extension";
 import { createEventsExtension } from "../../../engine/src/events/extension";
 import { createEngine, type Engine } from "../../../engine/src/server";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/pg";
@@ -24,7 +25,7 @@ import { createHandlersSdk, type HandlersSdk } from "../../src/adapters/sdk";
 import { createApp } from "../../src/app";
 import { createEventHandlers } from "../../src/events";
 import type { HandlerServices } from "../../src/events/services";
-import { createRegistry, type CronHandler } from "../../src/registry";
+import { createRegistry, type ActionHandler, type CronHandler } from "../../src/registry";
 
 const ROOT = join(__dirname, "..", "..", "..");
 export const ADMIN_SECRET = "handlers-test-admin-secret";
@@ -78,7 +79,12 @@ function close(server: Server): Promise<void> {
 }
 
 export async function startStack(
-  options: { services?: (base: HandlerServices) => HandlerServices; crons?: (services: HandlerServices) => CronHandler[] } = {},
+  options: {
+    services?: (base: HandlerServices) => HandlerServices;
+    crons?: (services: HandlerServices) => CronHandler[];
+    /** Actions the handlers app serves; the engine calls them for /v1/graphql action fields. */
+    actions?: (services: HandlerServices) => ActionHandler[];
+  } = {},
 ): Promise<Stack> {
   const db = await createTestDatabase("handlers");
   await applyMigrations(db.url, join(ROOT, "hasura", "migrations"), { database: "default" });
@@ -120,7 +126,7 @@ export async function startStack(
       HANDLERS_BASE_URL: handlersUrl,
       HANDLERS_WEBHOOK_SECRET: HANDLERS_SECRET,
     },
-    extensions: [createEventsExtension({ settings: { fetchIntervalMs: 50 } })],
+    extensions: [createEventsExtension({ settings: { fetchIntervalMs: 50 } }), createActionsExtension()],
   });
   const engineServer = createServer(engine.app);
   const enginePort = await listen(engineServer);
@@ -146,6 +152,7 @@ export async function startStack(
       },
     })),
     crons: options.crons ? options.crons(services) : [],
+    actions: options.actions ? options.actions(services) : [],
   });
   const express = createApp({ webhookSecret: HANDLERS_SECRET, logger, registry, now: () => clock.now });
   target.app = (req, res) => {
