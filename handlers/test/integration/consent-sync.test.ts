@@ -16,7 +16,7 @@ import { createIntegrationClient } from "../../src/integrations/client";
 import { runDueSyncJobs } from "../../src/integrations/run-sync-jobs";
 import { createRegistry } from "../../src/registry";
 import { hashFor, insertController, insertProcessor, insertPurpose } from "../helpers/seed";
-import { HANDLERS_SECRET, startStack, type Stack } from "../helpers/stack";
+import { ADMIN_SECRET, HANDLERS_SECRET, startStack, type Stack } from "../helpers/stack";
 
 const TRIGGER = "data_subject_preference_values_update";
 
@@ -89,7 +89,7 @@ describe("consent actions, proof and integration sync through the engine", () =>
       .send({ action: { name }, input: { input }, session_variables: { "x-hasura-role": "anonymous" }, request_query: "" });
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ actions: createActionHandlers });
     fake = await startFakeIntegration();
     actions = createApp({
       webhookSecret: HANDLERS_SECRET,
@@ -289,6 +289,43 @@ describe("consent actions, proof and integration sync through the engine", () =>
     ]);
     const readAfter = await call("consentPreferences", { did, formSlug: "preferences", visitorId }, gpc);
     expect(readAfter.body.choices.map((c: { decision: string }) => c.decision)).toEqual(["granted", "denied", "granted"]);
+  });
+
+  it("works through the engine's GraphQL API as the anonymous role, with the client's headers forwarded", async () => {
+    const gql = async (query: string, variables: Record<string, unknown>) => {
+      const res = await fetch(stack.endpoint, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-hasura-admin-secret": ADMIN_SECRET,
+          "x-hasura-role": "anonymous",
+          "sec-gpc": "1",
+          "x-privacy-jurisdiction": "US-CA",
+          "x-forwarded-for": "198.51.100.7",
+          "user-agent": "EngineTest/1.0",
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as { data?: Record<string, { consentId?: string; choices: { categorySlug: string; decision: string; required: boolean }[] }>; errors?: unknown[] };
+    };
+    const visitorId = "v_engine_visitor_0001";
+    const updated = await gql(
+      `mutation M($did: String!, $visitorId: String!) { updateConsentPreferences(input: { did: $did, formSlug: "preferences", formVersion: 3, visitorId: $visitorId, mechanism: accept_all, choices: [] }) { consentId collectedAt choices { categorySlug decision required } } }`,
+      { did, visitorId },
+    );
+    expect(updated.errors).toBeUndefined();
+    expect(updated.data?.updateConsentPreferences.choices).toEqual([
+      { categorySlug: "necessary", decision: "granted", required: true },
+      { categorySlug: "newsletter", decision: "granted", required: false },
+      { categorySlug: "ads", decision: "denied", required: false },
+    ]);
+    const [record] = await stack.query("select gpc_signal, jurisdiction, user_agent, ip_hash from public.data_subject_consent_form_values where id = $1", [updated.data?.updateConsentPreferences.consentId]);
+    expect(record).toEqual({ gpc_signal: true, jurisdiction: "US-CA", user_agent: "EngineTest/1.0", ip_hash: hashIp("198.51.100.7", controllerId, stack.secretKeys) });
+    const read = await gql(`query Q($did: String!, $visitorId: String!) { consentPreferences(input: { did: $did, formSlug: "preferences", visitorId: $visitorId }) { choices { categorySlug decision required } } }`, { did, visitorId });
+    expect(read.data?.consentPreferences.choices.map((c) => c.decision)).toEqual(["granted", "granted", "denied"]);
+    const missing = await gql(`query Q($did: String!) { consentPreferences(input: { did: $did, formSlug: "missing" }) { formId } }`, { did });
+    expect(missing.errors).toHaveLength(1);
+    expect(missing.errors?.[0]).toMatchObject({ message: "No published consent form with this slug for this organization", extensions: { code: "not_found", errorId: expect.any(String) } });
   });
 
   it("refuses bad calls with Hasura's action error shape and stores nothing", async () => {
