@@ -6,7 +6,7 @@
  * move everything onto the survivors through the engine's GraphQL API.
  * Goal: under 60 s.
  *
- *   node --import tsx bench/dsar/consolidation.ts [--subjects 100000] [--overlap 0.2]
+ *   node --import tsx bench/dsar/consolidation.ts [--subjects 100000] [--overlap 0.2] [--concurrency 3] [--batch 500]
  *
  * Postgres: BENCH_DATABASE_URL (superuser; a scratch database is created and
  * dropped) or an embedded server in a temporary directory. The engine runs in
@@ -72,7 +72,7 @@ analyze;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { subjects: { type: "string", default: "100000" }, overlap: { type: "string", default: "0.2" } } });
+  const { values } = parseArgs({ options: { subjects: { type: "string", default: "100000" }, overlap: { type: "string", default: "0.2" }, concurrency: { type: "string", default: "3" }, batch: { type: "string", default: "500" } } });
   const subjects = Number(values.subjects);
   const overlap = Number(values.overlap);
   if (!Number.isInteger(subjects) || subjects < 10) throw new Error("--subjects must be an integer >= 10");
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       databaseUrl,
       projectDir: join(ROOT, "hasura"),
       adminSecret: ADMIN_SECRET,
-      poolSize: 8,
+      poolSize: Math.max(8, Number(values.concurrency) + 4),
       env: { HANDLERS_EVENT_WEBHOOK_URL: "http://127.0.0.1:9/events", HANDLERS_BASE_URL: "http://127.0.0.1:9", HANDLERS_WEBHOOK_SECRET: "bench-handlers-secret-0123" },
     });
     const http = createServer(engine.app);
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     try {
       started = Date.now();
       // No time budget: the benchmark measures the whole job (the cron defers past 40 s).
-      const result = await consolidateDataSubjects({ sdk, logger, now: () => new Date() }, { budgetMs: Number.POSITIVE_INFINITY });
+      const result = await consolidateDataSubjects({ sdk, logger, now: () => new Date() }, { budgetMs: Number.POSITIVE_INFINITY, concurrency: Number(values.concurrency), batchSize: Number(values.batch) });
       const seconds = (Date.now() - started) / 1000;
       process.stdout.write(`time per operation: ${[...spent].map(([n, s]) => `${n} ${s.calls}x ${(s.ms / 1000).toFixed(1)} s`).join(", ")}\n`);
       started = Date.now();
