@@ -107,6 +107,10 @@ function serviceEnv(config: ResolvedStartConfig, databaseUrl: string, smtpUrl: s
     HASURA_GRAPHQL_SERVER_PORT: String(config.ENGINE_PORT),
     HASURA_GRAPHQL_SERVER_HOST: "127.0.0.1",
     HASURA_PROJECT_DIR: HASURA_DIR,
+    // engine/ applies hasura/migrations at start as the cli-migrations image
+    // does; start.ts has applied them already (seeds need them first), so this
+    // is a no-op that keeps engine/ correct when started against a new database.
+    HASURA_GRAPHQL_MIGRATIONS_AT_START: "true",
     HANDLERS_PORT: String(config.HANDLERS_PORT),
     HANDLERS_HOST: "127.0.0.1",
     HANDLERS_BASE_URL: config.HANDLERS_BASE_URL,
