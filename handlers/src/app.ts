@@ -7,6 +7,7 @@
  *   POST /events          event triggers          } x-handlers-secret required,
  *   POST /crons/:name     cron triggers           } unknown names answer 404
  *   POST /actions/:name   actions                 }
+ *   GET  /exports/:id/:file  signed, expiring export downloads (when rights are configured)
  */
 import express from "express";
 import { errorHandler, healthRouter, notFoundHandler, requestId } from "../../common/src/http";
@@ -35,6 +36,8 @@ export interface AppDeps {
   bodyLimitBytes?: number;
   /** Readiness checks for /healthz (engine reachable, ...). */
   healthChecks?: readonly HealthCheck[];
+  /** Public routes outside Hasura's calls, e.g. the signed export downloads (rights/export-links.ts). */
+  publicRoutes?: readonly express.Router[];
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -69,6 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
   };
   app.use(triggerRoutes(routeDeps));
   app.use(actionRoutes(routeDeps));
+  for (const router of deps.publicRoutes ?? []) app.use(router);
 
   app.use(notFoundHandler());
   app.use(errorHandler({ logger: deps.logger }));

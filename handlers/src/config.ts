@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { parseEnv, SharedConfigSchema } from "../../common/src/config";
 import { IntegrationSyncConfigSchema } from "./integrations/config";
+import { RightsConfigSchema } from "./rights/config";
 
 export const HandlersConfigSchema = SharedConfigSchema.extend({
   /** Port the service listens on (Hasura calls it there). */
@@ -48,6 +49,7 @@ export const HandlersConfigSchema = SharedConfigSchema.extend({
     .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s.length > 0)),
   // Outbound integration calls and the consent sync worker (integrations/config.ts).
   ...IntegrationSyncConfigSchema.shape,
+  ...RightsConfigSchema.shape,
 });
 
 export type HandlersConfig = z.infer<typeof HandlersConfigSchema>;

@@ -21,6 +21,9 @@ import { runDueSyncJobs } from "./integrations/run-sync-jobs";
 import { deliverDueEmails } from "./mail/deliver-due-emails";
 import { createOutboxDispatcher } from "./mail/dispatcher";
 import { createRegistry } from "./registry";
+import { rightsOptionsFromConfig } from "./rights/config";
+import { exportDownloadRouter } from "./rights/export-links";
+import { runErasureJobs } from "./rights/run-erasure-jobs";
 
 function readConfig(): HandlersConfig {
   try {
@@ -61,15 +64,48 @@ function main(): void {
     intervalMs: config.HANDLERS_SYNC_POLL_MS,
     logger: logger.child({ component: "consent-sync" }),
   });
-  const services = { sdk, secretKeys, appBaseUrl: config.HANDLERS_APP_BASE_URL, onEmailQueued: () => outbox.kick(), onIntegrationSyncQueued: () => consentSync.kick() };
+  // Rights requests: erasure calls run like consent sync, on a timer and when an erasure queued them.
+  let rights: ReturnType<typeof rightsOptionsFromConfig>;
+  try {
+    rights = rightsOptionsFromConfig(config);
+  } catch {
+    process.stderr.write("[handlers] Invalid configuration: PII_HASH_KEYS: is not a key list (version:<base64url 32 bytes>,...)\n");
+    process.exit(2);
+  }
+  if (!rights) logger.warn("PII_HASH_KEYS is not set: rights requests (insertRightsRequest, verifyRightsRequest, their triggers and dsar_compliance_check) are not served");
+  const erasure = createOutboxDispatcher({
+    deliver: async () => {
+      if (!rights) return { sent: 0, failed: 0, skipped: 0 };
+      const stats = await runErasureJobs({ sdk, secretKeys, rights, now, logger: logger.child({ component: "erasure" }), maxAttempts: config.HANDLERS_SYNC_MAX_ATTEMPTS });
+      return { sent: stats.completed, failed: stats.failed, skipped: stats.retried };
+    },
+    intervalMs: config.HANDLERS_ERASURE_POLL_MS,
+    logger: logger.child({ component: "erasure" }),
+  });
+  if (rights) rights.onErasureQueued = () => erasure.kick();
+  const services = {
+    sdk,
+    secretKeys,
+    appBaseUrl: config.HANDLERS_APP_BASE_URL,
+    onEmailQueued: () => outbox.kick(),
+    onIntegrationSyncQueued: () => consentSync.kick(),
+    ...(rights ? { rights } : {}),
+  };
   const registry = createRegistry({
     events: createEventHandlers(services),
     actions: createActionHandlers(services),
     crons: createCronHandlers({ ...services, resolveTxt: createTxtResolver({ servers: config.DNS_RESOLVERS }) }),
   });
-  const app = createApp({ webhookSecret: config.HANDLERS_WEBHOOK_SECRET, logger, registry, bodyLimitBytes: config.HANDLERS_BODY_LIMIT_BYTES });
+  const app = createApp({
+    webhookSecret: config.HANDLERS_WEBHOOK_SECRET,
+    logger,
+    registry,
+    bodyLimitBytes: config.HANDLERS_BODY_LIMIT_BYTES,
+    publicRoutes: rights ? [exportDownloadRouter({ secretKeys, exportsDir: rights.exportsDir, now, logger: logger.child({ component: "exports" }) })] : [],
+  });
   outbox.start();
   consentSync.start();
+  if (rights) erasure.start();
   const server: Server = app.listen(config.HANDLERS_PORT, config.HANDLERS_HOST, () => {
     logger.info({ host: config.HANDLERS_HOST, port: config.HANDLERS_PORT }, "handlers listening");
   });
@@ -93,7 +129,7 @@ function main(): void {
     server.close(() => {
       clearTimeout(force);
       // Let a send in progress finish, so it is recorded as sent rather than retried.
-      void Promise.all([outbox.stop(), consentSync.stop()]).finally(() => {
+      void Promise.all([outbox.stop(), consentSync.stop(), erasure.stop()]).finally(() => {
         transport.close();
         logger.info("handlers stopped");
         process.exit(0);

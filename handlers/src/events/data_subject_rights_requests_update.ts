@@ -18,7 +18,7 @@ export const data_subject_rights_requests_update: EventModule<typeof RequestRowS
     const old = event.event.data.old;
     const result = await advanceRightsRequest(
       { requestId: row.id, oldStatus: old?.status ?? null, newStatus: row.status, oldExtended: old?.extended ?? false, newExtended: row.extended },
-      { ...services, now: ctx.now },
+      { ...services, now: ctx.now, onErasureQueued: services.rights.onErasureQueued },
     );
     ctx.logger.info({ rightsRequestId: row.id, controllerId: row.controller_id, status: row.status, steps: result.steps }, "rights request advanced");
     return { ...result };

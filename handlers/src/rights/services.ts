@@ -25,6 +25,8 @@ export interface RightsOptions {
   integrationBaseUrls: Readonly<Record<string, string>>;
   /** Outbound HTTP for erasure calls (injected in tests). */
   fetch: typeof fetch;
+  /** Wakes the erasure worker when an erasure queued calls (main.ts). */
+  onErasureQueued?: () => void;
 }
 
 export type RightsServices = HandlerServices & { rights: RightsOptions };

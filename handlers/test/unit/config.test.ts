@@ -24,6 +24,11 @@ describe("loadConfig", () => {
       HANDLERS_MAIL_POLL_MS: 10000,
       HANDLERS_MAIL_MAX_ATTEMPTS: 8,
       DNS_RESOLVERS: [],
+      HANDLERS_EXPORTS_DIR: ".data/exports",
+      HANDLERS_EXPORTS_BASE_URL: "http://localhost:3000",
+      HANDLERS_EXPORT_TTL_HOURS: 168,
+      HANDLERS_RIGHTS_RATE_LIMIT_PER_HOUR: 10,
+      HANDLERS_ERASURE_POLL_MS: 30000,
     });
   });
 
