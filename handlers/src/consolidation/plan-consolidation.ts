@@ -54,9 +54,13 @@ export function planConsolidation(nodes: readonly SubjectNode[]): MergeGroup[] {
   for (const members of uf.groups().values()) {
     const nodesOf = members.map((id) => byId.get(id) as SubjectNode);
     const survivor = nodesOf.reduce(older);
-    // The edge type that joined the group (first non-null in id order), for members that were never merged before.
     const sorted = [...nodesOf].sort((a, b) => (a.id < b.id ? -1 : 1));
-    const groupType = sorted.find((n) => n.mergeIdentifierType)?.mergeIdentifierType ?? "consolidation";
+    // A member merged for the first time (a former survivor) records the type
+    // of an edge that pointed at it: that identifier joined it to the group.
+    const typeInto = (id: string): string =>
+      sorted.find((n) => n.mergedInto === id && n.mergeIdentifierType)?.mergeIdentifierType ??
+      sorted.find((n) => n.mergeIdentifierType)?.mergeIdentifierType ??
+      "consolidation";
     const others = sorted.filter((n) => n.id !== survivor.id);
     groups.push({
       controllerId: survivor.controllerId,
@@ -65,7 +69,7 @@ export function planConsolidation(nodes: readonly SubjectNode[]): MergeGroup[] {
       reviveSurvivor: survivor.mergedInto !== null,
       repoint: others
         .filter((n) => n.mergedInto !== survivor.id)
-        .map((n) => ({ id: n.id, identifierType: n.mergeIdentifierType ?? groupType, newlyMerged: n.mergedInto === null })),
+        .map((n) => ({ id: n.id, identifierType: n.mergeIdentifierType ?? typeInto(n.id), newlyMerged: n.mergedInto === null })),
     });
   }
   return groups.sort((a, b) => (a.survivorId < b.survivorId ? -1 : 1));

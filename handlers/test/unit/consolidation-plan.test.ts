@@ -53,6 +53,12 @@ describe("consolidation planning", () => {
     ]);
   });
 
+  it("records on a former survivor the identifier type of the edge that pointed at it", () => {
+    const [group] = planConsolidation([node("m", 30, "r", { mergeIdentifierType: "email" }), node("k", 20, "m", { mergeIdentifierType: "customer_id" }), node("r", 10, null)]);
+    expect(group.survivorId).toBe("m");
+    expect(group.repoint).toEqual([{ id: "r", identifierType: "email", newlyMerged: true }]);
+  });
+
   it("keeps one consent value per survivor and purpose: the latest decision, the survivor's on a tie", () => {
     const survivorOf = new Map([
       ["m1", "s"],
