@@ -24,7 +24,7 @@ export const EXPORT_SCHEMA_VERSION = 1;
 export const EXPORT_FILES = ["export.json", "activities.csv", "consent_records.csv", "preferences.csv", "links.csv", "data-dictionary.txt"] as const;
 export type ExportFile = (typeof EXPORT_FILES)[number];
 
-const PAGE_SIZE = 2000;
+const PAGE_SIZE = 5000;
 const PORTABLE_BASES = new Set(["consent", "contract"]);
 
 export interface ExportDeps {
@@ -157,16 +157,20 @@ async function writeExport(request: ExportRequest, directory: string, deps: Expo
   const recipients = new Map<string, { service: string; name: string; country: string | null }>();
   const automated = new Set<string>();
   let count = 0;
-  let after = "0001-01-01T00:00:00Z";
-  let afterId = "00000000-0000-0000-0000-000000000000";
-  while (subjectIds.length > 0) {
-    const page = (await deps.sdk.PageSubjectActivities({ subjectIds, after, afterId, limit: PAGE_SIZE })).dataProcessingActivities;
+  const fetchPage = (after: string, afterId: string) => deps.sdk.PageSubjectActivities({ subjectIds, after, afterId, limit: PAGE_SIZE });
+  // The next page is requested before the current one is written, so the
+  // database and the writing overlap; at most two pages are held at once.
+  let pending = subjectIds.length > 0 ? fetchPage("0001-01-01T00:00:00Z", "00000000-0000-0000-0000-000000000000") : null;
+  while (pending) {
+    const page = (await pending).dataProcessingActivities;
+    const last = page[page.length - 1];
+    pending = page.length === PAGE_SIZE && last ? fetchPage(last.triggeredAt, last.id) : null;
+    let jsonChunk = "";
+    let csvChunk = "";
     for (const a of page) {
       if (request.kind === "portability" && !PORTABLE_BASES.has(a.legalBasis)) continue;
-      await json.write(`${count === 0 ? "\n" : ",\n"}    ${JSON.stringify(activityJson(a, request.kind))}`);
-      await activitiesCsv.write(
-        csvLine([a.id, new Date(a.triggeredAt).toISOString(), a.eventType, a.dataProcessor?.service, a.dataProcessor?.name, a.purposeDetails?.name ?? a.purpose, a.legalBasis, a.piiFieldTypes]),
-      );
+      jsonChunk += `${count === 0 ? "\n" : ",\n"}    ${JSON.stringify(activityJson(a, request.kind))}`;
+      csvChunk += csvLine([a.id, new Date(a.triggeredAt).toISOString(), a.eventType, a.dataProcessor?.service, a.dataProcessor?.name, a.purposeDetails?.name ?? a.purpose, a.legalBasis, a.piiFieldTypes]);
       count += 1;
       const purposeName = a.purposeDetails?.name ?? a.purpose ?? "unspecified";
       if (!purposes.has(purposeName)) {
@@ -177,10 +181,8 @@ async function writeExport(request: ExportRequest, directory: string, deps: Expo
       if (a.dataProcessor) recipients.set(`${a.dataProcessor.service}:${a.dataProcessor.name}`, { service: a.dataProcessor.service, name: a.dataProcessor.name, country: a.dataProcessor.countryCode });
       if (a.purposeDetails?.isAutomatedDecision) automated.add(purposeName);
     }
-    if (page.length < PAGE_SIZE) break;
-    const last = page[page.length - 1];
-    after = last.triggeredAt;
-    afterId = last.id;
+    await json.write(jsonChunk);
+    await activitiesCsv.write(csvChunk);
   }
   await json.write(count === 0 ? "]" : "\n  ]");
   if (request.kind === "access") {

@@ -297,6 +297,49 @@ describe("rights requests through the engine, from submission to completion", ()
     expect(completed.text).not.toContain("Download");
   });
 
+  it("portability under CCPA: receipt confirmation, 45-day deadline, export of provided data only; opt-out: no verification, team asked to act", async () => {
+    await seedSubject("porta@example.org", 2);
+    const subject = (await stack.query<{ data_subject_id: string }>("select data_subject_id from public.privacy_preserving_links where identifier_hash = $1", [hashFor(controllerId, "email", "porta@example.org")]))[0].data_subject_id;
+    const shopify = (await stack.query<{ id: string }>("select id from public.data_processors where controller_id = $1 and service = 'shopify'", [controllerId]))[0].id;
+    await stack.query(
+      `insert into public.data_processing_activities (controller_id, data_subject_id, data_processor_id, event_type, legal_basis, purpose, triggered_at, dedup_key)
+       values ($1, $2, $3, 'fraud/check', 'legitimate_interests', 'fraud prevention', '2026-01-05T00:00:00Z', $4)`,
+      [controllerId, subject, shopify, `test:${randomUUID()}`],
+    );
+    await stack.waitFor(() => stack.settled(["data_processing_activities_insert"]));
+    stack.clock.now = new Date("2026-11-20T18:00:00.000Z");
+    const submitted = await call("insertRightsRequest", { did, requestType: "portability", email: "porta@example.org", regime: "ccpa" }, "198.51.100.30");
+    expect(submitted.status).toBe(200);
+    // Received Fri 20 Nov 2026 (Berlin), day 1 of 45: Sun 3 Jan 2027, not rolled.
+    expect(submitted.body.dueAt).toBe("2027-01-03T22:59:59.999+00:00");
+    const requestId = submitted.body.requestId as string;
+    await stack.waitFor(async () => (await requestRow(requestId)).status === "pending_verification");
+    const acks = await stack.query<{ ack_due_at: Date; acknowledged_at: Date }>("select ack_due_at, acknowledged_at from public.data_subject_rights_requests where id = $1", [requestId]);
+    expect(acks[0].ack_due_at.toISOString()).toBe("2026-12-04T22:59:59.999Z");
+    expect(acks[0].acknowledged_at.toISOString()).toBe("2026-11-20T18:00:00.000Z");
+    await stack.sendEmails();
+    const receipt = await stack.smtp.waitForMessage((m) => m.envelope.to.includes("porta@example.org") && m.subject.startsWith("Rights Shop GmbH received"));
+    expect(receipt.text).toContain("You can expect our response by 2027-01-03.");
+    const verification = await stack.smtp.waitForMessage((m) => m.envelope.to.includes("porta@example.org") && m.subject.startsWith("Confirm your"));
+    expect((await call("verifyRightsRequest", { requestId, token: tokenFrom(verification.text) })).status).toBe(200);
+    await stack.waitFor(async () => (await requestRow(requestId)).status === "completed");
+    const exported = JSON.parse(await readFile(join(exportsDir, requestId, "export.json"), "utf8")) as { kind: string; processingActivities: { eventType: string; complianceStatus?: string }[]; information?: unknown };
+    expect(exported.kind).toBe("portability");
+    expect(exported.processingActivities.map((a) => a.eventType)).toEqual(["orders/create", "orders/create"]);
+    expect(exported.processingActivities[0].complianceStatus).toBeUndefined();
+    expect(exported.information).toBeUndefined();
+
+    const optOut = await call("insertRightsRequest", { did, requestType: "opt_out", email: "porta@example.org", regime: "ccpa" }, "198.51.100.30");
+    expect(optOut.body.verificationRequired).toBe(false);
+    const optOutId = optOut.body.requestId as string;
+    await stack.waitFor(async () => (await requestRow(optOutId)).status === "in_progress");
+    await stack.waitFor(() => stack.settled(TRIGGERS));
+    expect(await steps(optOutId)).toEqual(["in_progress:completed", "received:completed", "verified:completed"]);
+    await stack.sendEmails();
+    const team = await stack.smtp.waitForMessage((m) => m.envelope.to.includes("dpo@shop.test") && m.subject.startsWith("Verified request to opt out"));
+    expect(team.subject).toBe("Verified request to opt out of sale or sharing needs action, due 2026-12-11");
+  });
+
   it("insertRightsRequest: rejects a bad address with 400, an unknown DID with 404, and a fifth submission within the hour from one address with 429", async () => {
     const bad = await call("insertRightsRequest", { did, requestType: "access", email: "not-an-address" }, "192.0.2.50");
     expect(bad.status).toBe(400);
