@@ -53,18 +53,32 @@ export async function identify(
 
 export type ConsentState = OperationResult<"FindConsentState">;
 
-export async function loadState(sdk: ConsentSdk, controllerId: string, formId: string, who: Who): Promise<ConsentState> {
-  const state = await sdk.FindConsentState({
-    controllerId,
-    formId,
-    who: who.kind === "subject" ? { dataSubjectId: { _eq: who.dataSubjectId } } : { visitorId: { _eq: who.visitorId } },
-    subjectId: who.kind === "subject" ? who.dataSubjectId : NIL_UUID,
-    withSubject: who.kind === "subject",
-  });
-  if (who.kind === "subject" && (!state.dataSubject || state.dataSubject.controllerId !== controllerId || state.dataSubject.status === "erased")) {
-    throw new NotFoundError("The data subject of this token no longer exists");
+/**
+ * The state of `who` on this form. A token naming a subject that was merged
+ * into another (privacy-domain.md 12.4) continues with the survivor, which
+ * holds the preferences since consolidation moved them; consolidation
+ * flattens chains, so one hop is enough.
+ */
+export async function loadState(sdk: ConsentSdk, controllerId: string, formId: string, who: Who): Promise<{ state: ConsentState; who: Who }> {
+  let current = who;
+  for (let hop = 0; hop < 2; hop += 1) {
+    const state = await sdk.FindConsentState({
+      controllerId,
+      formId,
+      who: current.kind === "subject" ? { dataSubjectId: { _eq: current.dataSubjectId } } : { visitorId: { _eq: current.visitorId } },
+      subjectId: current.kind === "subject" ? current.dataSubjectId : NIL_UUID,
+      withSubject: current.kind === "subject",
+    });
+    if (current.kind === "visitor") return { state, who: current };
+    const subject = state.dataSubject;
+    if (!subject || subject.controllerId !== controllerId || subject.status === "erased") break;
+    if (subject.status === "merged" && subject.mergedInto && hop === 0) {
+      current = { kind: "subject", dataSubjectId: subject.mergedInto };
+      continue;
+    }
+    return { state, who: current };
   }
-  return state;
+  throw new NotFoundError("The data subject of this token no longer exists");
 }
 
 /**

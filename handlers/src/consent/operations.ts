@@ -40,7 +40,7 @@ export const CONSENT_RESULT_SCHEMAS = {
     onForm: z.array(z.object({ id: uuid, choices: StoredChoicesSchema, collectedAt: timestamp, expiresAt: timestamp.nullable(), gpcSignal: z.boolean() })),
     chain: z.array(z.object({ recordHash: z.string().nullable() })),
     dataSubject: z
-      .object({ id: uuid, controllerId: uuid, status: z.string(), preferenceValues: z.array(z.object({ purposeId: uuid, granted: z.boolean() })) })
+      .object({ id: uuid, controllerId: uuid, status: z.string(), mergedInto: uuid.nullable(), preferenceValues: z.array(z.object({ purposeId: uuid, granted: z.boolean() })) })
       .nullable()
       .optional(),
   }),

@@ -42,7 +42,7 @@ export interface ConsentDeps {
 export async function readConsentPreferences(input: ConsentPreferencesInput, deps: ConsentDeps): Promise<ConsentPreferencesOutput> {
   const { controllerId, form } = await findPublishedForm(deps.sdk, input.did, input.formSlug);
   const who = await identify(input, controllerId, deps);
-  const state = who ? await loadState(deps.sdk, controllerId, form.id, who) : null;
+  const state = who ? (await loadState(deps.sdk, controllerId, form.id, who)).state : null;
   const { decisions, last } = currentDecisions(form, state, deps.now);
   const gpc = gpcApplies({ signal: gpcSignal(deps.headers), honorGpc: form.honorGpc, jurisdiction: jurisdictionOf(deps.headers) });
   const choices = form.categories.map((category): ConsentChoiceOutput => {

@@ -64,9 +64,10 @@ export async function updateConsentPreferences(input: UpdateConsentPreferencesIn
     // The proof must name what was shown; an outdated widget must reload the form first.
     throw new ValidationError("The consent form changed since it was shown; reload it", [{ path: "input.formVersion", message: `current version is ${form.version}` }]);
   }
-  const who = await identify(input, controllerId, deps);
-  if (!who) throw new ValidationError("A visitor id or a subject token is required", [{ path: "input", message: "give visitorId or subjectToken" }]);
-  const state = await loadState(deps.sdk, controllerId, form.id, who);
+  const asked = await identify(input, controllerId, deps);
+  if (!asked) throw new ValidationError("A visitor id or a subject token is required", [{ path: "input", message: "give visitorId or subjectToken" }]);
+  // A merged subject's choice is recorded on the survivor, which holds its preferences.
+  const { state, who } = await loadState(deps.sdk, controllerId, form.id, asked);
   const signal = gpcSignal(deps.headers);
   const jurisdiction = jurisdictionOf(deps.headers);
   const gpc = gpcApplies({ signal, honorGpc: form.honorGpc, jurisdiction });

@@ -261,6 +261,19 @@ describe("consent actions, proof and integration sync through the engine", () =>
     expect(read.body.choices.map((c: { decision: string }) => c.decision)).toEqual(["granted", "denied", "denied"]);
   });
 
+  it("a token of a subject merged into another reads and records on the survivor", async () => {
+    const merged = randomUUID();
+    await stack.query("insert into public.data_subjects (id, controller_id, status, merged_into, merged_at, merge_identifier_type) values ($1, $2, 'merged', $3, now(), 'email')", [merged, controllerId, subjectId]);
+    const mergedToken = await issueConsentSubjectToken({ controllerId, dataSubjectId: merged, now: stack.clock.now }, stack.secretKeys);
+    const read = await call("consentPreferences", { did, formSlug: "preferences", subjectToken: mergedToken });
+    expect(read.status).toBe(200);
+    expect(read.body.choices.map((c: { decision: string }) => c.decision)).toEqual(["granted", "denied", "denied"]);
+    const [last] = await stack.query<{ collected_at: Date }>("select collected_at from public.data_subject_consent_form_values where data_subject_id = $1 order by collected_at desc limit 1", [subjectId]);
+    expect(read.body.collectedAt).toBe(last.collected_at.toISOString().replace(".000Z", "+00:00"));
+    await stack.waitFor(() => stack.settled(["data_subjects_insert"]));
+    expect(await stack.query("select count(*)::int as n from public.data_subject_preference_values where data_subject_id = $1", [merged])).toEqual([{ n: 0 }]);
+  });
+
   it("redelivering every preference event answers 200 and queues nothing new", async () => {
     const before = await stack.query("select id, status, attempts, idempotency_key from public.integration_sync_jobs where controller_id = $1 order by id", [controllerId]);
     const statuses = await stack.redeliver(TRIGGER);
