@@ -157,14 +157,23 @@ async function writeExport(request: ExportRequest, directory: string, deps: Expo
   const recipients = new Map<string, { service: string; name: string; country: string | null }>();
   const automated = new Set<string>();
   let count = 0;
-  const fetchPage = (after: string, afterId: string) => deps.sdk.PageSubjectActivities({ subjectIds, after, afterId, limit: PAGE_SIZE });
-  // The next page is requested before the current one is written, so the
-  // database and the writing overlap; at most two pages are held at once.
-  let pending = subjectIds.length > 0 ? fetchPage("0001-01-01T00:00:00Z", "00000000-0000-0000-0000-000000000000") : null;
-  while (pending) {
+  const START = { after: "0001-01-01T00:00:00Z", afterId: "00000000-0000-0000-0000-000000000000" };
+  const fetchPage = (subjectId: string, after: string, afterId: string) => deps.sdk.PageSubjectActivities({ subjectId, after, afterId, limit: PAGE_SIZE });
+  // Subject records one after the other (the verified subject, then those
+  // merged into it); within each, the next page is requested before the
+  // current one is written, so the database and the writing overlap and at
+  // most two pages are held at once.
+  const queue = [...subjectIds];
+  let current = queue.shift();
+  let pending = current ? fetchPage(current, START.after, START.afterId) : null;
+  while (pending && current) {
     const page = (await pending).dataProcessingActivities;
     const last = page[page.length - 1];
-    pending = page.length === PAGE_SIZE && last ? fetchPage(last.triggeredAt, last.id) : null;
+    if (page.length === PAGE_SIZE && last) pending = fetchPage(current, last.triggeredAt, last.id);
+    else {
+      current = queue.shift();
+      pending = current ? fetchPage(current, START.after, START.afterId) : null;
+    }
     let jsonChunk = "";
     let csvChunk = "";
     for (const a of page) {

@@ -206,7 +206,8 @@ describe("rights requests through the engine, from submission to completion", ()
     expect(exported.subjectRecords).toHaveLength(2);
     expect(exported.pseudonymousLinks.map((l) => l.identifierType).sort()).toEqual(["customer_id", "email"]);
     expect(JSON.stringify(exported)).not.toContain(hashFor(controllerId, "email", "jane@example.org"));
-    expect(exported.processingActivities.map((a) => a.occurredAt)).toEqual(["2026-01-10T00:00:00.000Z", "2026-01-11T00:00:00.000Z", "2026-01-12T00:00:00.000Z"]);
+    // The verified subject's activities, then those of the subject merged into it, each in time order.
+    expect(exported.processingActivities.map((a) => a.occurredAt)).toEqual(["2026-01-10T00:00:00.000Z", "2026-01-12T00:00:00.000Z", "2026-01-11T00:00:00.000Z"]);
     expect(exported.processingActivities[0]).toMatchObject({ eventType: "orders/create", legalBasis: "contract", dataCategories: ["email", "address"] });
     expect(exported.preferences).toHaveLength(1);
     expect(exported.information.categoriesOfPersonalData).toEqual(["address", "email"]);
