@@ -4,20 +4,11 @@
  * "Custom Root Fields").
  */
 
-export const ROOT_FIELD_KINDS = [
-  "select",
-  "select_by_pk",
-  "select_aggregate",
-  "select_stream",
-  "insert",
-  "insert_one",
-  "update",
-  "update_by_pk",
-  "update_many",
-  "delete",
-  "delete_by_pk",
-] as const;
-export type RootFieldKind = (typeof ROOT_FIELD_KINDS)[number];
+import { CUSTOM_ROOT_FIELD_KEYS } from "../../../common/src/metadata";
+
+/** The root-field kinds a table's custom_root_fields can rename (one list, from the metadata schema). */
+export const ROOT_FIELD_KINDS = CUSTOM_ROOT_FIELD_KEYS;
+export type RootFieldKind = (typeof CUSTOM_ROOT_FIELD_KEYS)[number];
 
 /** `<t>`: the table name in `public`, else `<schema>_<table>`; custom_name wins. */
 export function tableGraphqlName(schema: string, name: string, customName: string | null): string {
