@@ -4,11 +4,11 @@
  * over graphql-request. Responses are `unknown` until the SDK (sdk.ts) parses
  * them with zod. Built once in main.ts (or a test) and passed down.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ClientError, GraphQLClient } from "graphql-request";
+import { ClientError } from "graphql-request";
+import { createAdminClient, createOperationLoader as createLoader, OPERATIONS_ROOT } from "../../../common/src/graphql/admin-client";
 
-const OPERATIONS_DIR = join(__dirname, "..", "..", "..", "graphql", "operations", "handlers");
+const OPERATIONS_DIR = join(OPERATIONS_ROOT, "handlers");
 
 /** Runs the named operation with its variables and resolves with the raw `data`. */
 export type RunOperation = (name: string, variables: Record<string, unknown>) => Promise<unknown>;
@@ -24,24 +24,12 @@ export interface GraphqlClientOptions {
 
 /** Reads graphql/operations/handlers/<name>.graphql once per process. */
 export function createOperationLoader(dir: string = OPERATIONS_DIR): (name: string) => string {
-  const texts = new Map<string, string>();
-  return (name) => {
-    let text = texts.get(name);
-    if (text === undefined) {
-      text = readFileSync(join(dir, `${name}.graphql`), "utf8");
-      texts.set(name, text);
-    }
-    return text;
-  };
+  return createLoader(dir);
 }
 
 /** A RunOperation over graphql-request; GraphQL errors and transport failures reject (the delivery is retried). */
 export function createGraphqlRunner(options: GraphqlClientOptions): RunOperation {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const client = new GraphQLClient(options.endpoint, {
-    headers: { "x-hasura-admin-secret": options.adminSecret },
-    fetch: (input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
-  });
+  const client = createAdminClient({ endpoint: options.endpoint, adminSecret: options.adminSecret, timeoutMs: options.timeoutMs ?? 10_000 });
   const load = createOperationLoader();
   return async (name, variables) => {
     try {
