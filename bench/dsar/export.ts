@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     });
     try {
       // Warm the engine's schema and statement caches with a tiny export first.
-      await buildExport({ requestId: "00000000-0000-4000-8000-000000000000", kind: "access", organization: "Bench", supervisoryAuthority: null, receivedAt: new Date().toISOString(), subjectId: null }, { sdk, exportsDir, now: () => new Date() });
+      await buildExport({ requestId: "00000000-0000-4000-8000-000000000000", controllerId: CONTROLLER, kind: "access", organization: "Bench", supervisoryAuthority: null, receivedAt: new Date().toISOString(), subjectId: null }, { sdk, exportsDir, now: () => new Date() });
       global.gc?.();
       const base = process.memoryUsage();
       let peakRss = base.rss;
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       started = Date.now();
       const requestId = "11111111-1111-4111-8111-111111111111";
       const summary = await buildExport(
-        { requestId, kind: "access", organization: "Bench Shop", supervisoryAuthority: "Bench DPA", receivedAt: new Date().toISOString(), subjectId: SUBJECT },
+        { requestId, controllerId: CONTROLLER, kind: "access", organization: "Bench Shop", supervisoryAuthority: "Bench DPA", receivedAt: new Date().toISOString(), subjectId: SUBJECT },
         { sdk, exportsDir, now: () => new Date() },
       );
       const seconds = (Date.now() - started) / 1000;

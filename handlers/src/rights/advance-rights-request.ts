@@ -185,6 +185,7 @@ async function completeExport(request: RightsRequestRecord, deps: AdvanceDeps): 
   const summary = await buildExport(
     {
       requestId: request.id,
+      controllerId: request.controllerId,
       kind: request.requestType === "portability" ? "portability" : "access",
       organization: request.controller.details?.legalName ?? request.controller.title,
       supervisoryAuthority: request.controller.details?.supervisoryAuthority ?? null,

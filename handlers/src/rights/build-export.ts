@@ -18,7 +18,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { HandlersSdk } from "../adapters/sdk";
-import type { ActivityRow } from "./operations";
+import type { ActivityRow, ExportProcessor, ExportPurpose } from "./operations";
 
 export const EXPORT_SCHEMA_VERSION = 1;
 export const EXPORT_FILES = ["export.json", "activities.csv", "consent_records.csv", "preferences.csv", "links.csv", "data-dictionary.txt"] as const;
@@ -28,13 +28,14 @@ const PAGE_SIZE = 5000;
 const PORTABLE_BASES = new Set(["consent", "contract"]);
 
 export interface ExportDeps {
-  sdk: Pick<HandlersSdk, "FindSubjectsForRights" | "PageSubjectActivities" | "FindSubjectConsent">;
+  sdk: Pick<HandlersSdk, "FindSubjectsForRights" | "PageSubjectActivities" | "FindSubjectConsent" | "FindExportLookups">;
   exportsDir: string;
   now: () => Date;
 }
 
 export interface ExportRequest {
   requestId: string;
+  controllerId: string;
   kind: "access" | "portability";
   organization: string;
   supervisoryAuthority: string | null;
@@ -80,13 +81,13 @@ class Sink {
 
 const ACTIVITY_COLUMNS = ["id", "occurred_at", "event_type", "source_service", "source_name", "purpose", "legal_basis", "data_categories"] as const;
 
-function activityJson(a: ActivityRow, kind: ExportRequest["kind"]): Record<string, unknown> {
+function activityJson(a: ActivityRow, processor: ExportProcessor | undefined, purpose: ExportPurpose | undefined, kind: ExportRequest["kind"]): Record<string, unknown> {
   const base: Record<string, unknown> = {
     id: a.id,
     occurredAt: new Date(a.triggeredAt).toISOString(),
     eventType: a.eventType,
-    source: a.dataProcessor ? { service: a.dataProcessor.service, name: a.dataProcessor.name } : null,
-    purpose: a.purposeDetails?.name ?? a.purpose,
+    source: processor ? { service: processor.service, name: processor.name } : null,
+    purpose: purpose?.name ?? a.purpose,
     legalBasis: a.legalBasis,
     dataCategories: a.piiFieldTypes,
   };
@@ -119,6 +120,9 @@ export async function buildExport(request: ExportRequest, deps: ExportDeps): Pro
 async function writeExport(request: ExportRequest, directory: string, deps: ExportDeps): Promise<ExportSummary> {
   const subjects = request.subjectId ? (await deps.sdk.FindSubjectsForRights({ ids: [request.subjectId] })).dataSubjects : [];
   const subjectIds = subjects.map((s) => s.id);
+  const lookups = await deps.sdk.FindExportLookups({ controllerId: request.controllerId });
+  const processors = new Map(lookups.dataProcessors.map((p) => [p.id, p]));
+  const purposeById = new Map(lookups.purposes.map((p) => [p.id, p]));
   const consent = subjectIds.length > 0 ? await deps.sdk.FindSubjectConsent({ subjectIds }) : { dataSubjectConsentFormValues: [], dataSubjectPreferenceValues: [] };
 
   const json = new Sink(join(directory, "export.json"));
@@ -178,17 +182,19 @@ async function writeExport(request: ExportRequest, directory: string, deps: Expo
     let csvChunk = "";
     for (const a of page) {
       if (request.kind === "portability" && !PORTABLE_BASES.has(a.legalBasis)) continue;
-      jsonChunk += `${count === 0 ? "\n" : ",\n"}    ${JSON.stringify(activityJson(a, request.kind))}`;
-      csvChunk += csvLine([a.id, new Date(a.triggeredAt).toISOString(), a.eventType, a.dataProcessor?.service, a.dataProcessor?.name, a.purposeDetails?.name ?? a.purpose, a.legalBasis, a.piiFieldTypes]);
+      const processor = a.dataProcessorId ? processors.get(a.dataProcessorId) : undefined;
+      const purpose = a.purposeId ? purposeById.get(a.purposeId) : undefined;
+      jsonChunk += `${count === 0 ? "\n" : ",\n"}    ${JSON.stringify(activityJson(a, processor, purpose, request.kind))}`;
+      csvChunk += csvLine([a.id, new Date(a.triggeredAt).toISOString(), a.eventType, processor?.service, processor?.name, purpose?.name ?? a.purpose, a.legalBasis, a.piiFieldTypes]);
       count += 1;
-      const purposeName = a.purposeDetails?.name ?? a.purpose ?? "unspecified";
+      const purposeName = purpose?.name ?? a.purpose ?? "unspecified";
       if (!purposes.has(purposeName)) {
-        const days = a.purposeDetails?.retentionDays;
-        purposes.set(purposeName, { name: purposeName, legalBasis: a.legalBasis, retention: days ? `${days} days` : (a.purposeDetails?.retentionCriteria ?? null) });
+        const days = purpose?.retentionDays;
+        purposes.set(purposeName, { name: purposeName, legalBasis: a.legalBasis, retention: days ? `${days} days` : (purpose?.retentionCriteria ?? null) });
       }
       for (const c of a.piiFieldTypes) categories.add(c);
-      if (a.dataProcessor) recipients.set(`${a.dataProcessor.service}:${a.dataProcessor.name}`, { service: a.dataProcessor.service, name: a.dataProcessor.name, country: a.dataProcessor.countryCode });
-      if (a.purposeDetails?.isAutomatedDecision) automated.add(purposeName);
+      if (processor) recipients.set(processor.id, { service: processor.service, name: processor.name, country: processor.countryCode });
+      if (purpose?.isAutomatedDecision) automated.add(purposeName);
     }
     await json.write(jsonChunk);
     await activitiesCsv.write(csvChunk);

@@ -72,11 +72,13 @@ const ActivityRowSchema = z.object({
   legalBasis: z.string(),
   purpose: z.string().nullable(),
   complianceStatus: z.string(),
-  dataProcessor: z.object({ service: z.string(), name: z.string(), countryCode: z.string().nullable() }).nullable(),
-  purposeDetails: z
-    .object({ slug: z.string(), name: z.string(), retentionDays: z.number().int().nullable(), retentionCriteria: z.string().nullable(), isAutomatedDecision: z.boolean() })
-    .nullable(),
+  dataProcessorId: uuid.nullable(),
+  purposeId: uuid.nullable(),
 });
+const ExportProcessorSchema = z.object({ id: uuid, service: z.string(), name: z.string(), countryCode: z.string().nullable() });
+export type ExportProcessor = z.infer<typeof ExportProcessorSchema>;
+const ExportPurposeSchema = z.object({ id: uuid, slug: z.string(), name: z.string(), retentionDays: z.number().int().nullable(), retentionCriteria: z.string().nullable(), isAutomatedDecision: z.boolean() });
+export type ExportPurpose = z.infer<typeof ExportPurposeSchema>;
 export type ActivityRow = z.infer<typeof ActivityRowSchema>;
 
 const REQUEST_RESULT_SCHEMAS = {
@@ -121,6 +123,7 @@ const REQUEST_RESULT_SCHEMAS = {
     ),
   }),
   PageSubjectActivities: z.object({ dataProcessingActivities: z.array(ActivityRowSchema) }),
+  FindExportLookups: z.object({ dataProcessors: z.array(ExportProcessorSchema), purposes: z.array(ExportPurposeSchema) }),
   FindSubjectConsent: z.object({
     dataSubjectConsentFormValues: z.array(
       z.object({
