@@ -87,7 +87,7 @@ function createUnbatchedStore(options: GraphqlStoreOptions): IntakeStore {
     },
     async insertIntake(rows) {
       if (rows.length === 0) return 0;
-      const result = await request(InsertResult, "InsertWebhookIntake", { objects: rows });
+      const result = await request(InsertResult, "InsertWebhookIntake", { objects: [...rows] });
       return result.insertWebhookIntake?.affected_rows ?? 0;
     },
     async recentContentKeys(controllerId, keys, since) {

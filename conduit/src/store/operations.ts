@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import type { z } from "zod";
+import type { OperationVariables } from "../../../graphql/generated/sdk";
 import { createAdminClient, createOperationLoader, OPERATIONS_ROOT } from "../../../common/src/graphql/admin-client";
 
 /** The text of graphql/operations/conduit/<name>.graphql (read once). */
@@ -16,10 +17,15 @@ export interface AdminClientOptions {
   timeoutMs?: number;
 }
 
-export type AdminRequest = <S extends z.ZodType>(schema: S, name: string, variables: Record<string, unknown>) => Promise<z.infer<S>>;
+/**
+ * Runs operation `name` with `variables` typed by codegen from its document and
+ * graphql/schema.graphql (a wrong variable is a compile error) and parses the
+ * data with `schema` at run time.
+ */
+export type AdminRequest = <S extends z.ZodType, N extends keyof OperationVariables>(schema: S, name: N, variables: OperationVariables[N]) => Promise<z.infer<S>>;
 
 /** A typed request function: runs the named operation and parses the data with `schema`. */
 export function createAdminRequest(options: AdminClientOptions): AdminRequest {
   const client = createAdminClient({ endpoint: options.endpoint, adminSecret: options.adminSecret, timeoutMs: options.timeoutMs ?? 5000 });
-  return async (schema, name, variables) => schema.parse(await client.request<unknown>(operation(name), variables));
+  return async (schema, name, variables) => schema.parse(await client.request<unknown>(operation(name), variables as Record<string, unknown>));
 }

@@ -15,6 +15,7 @@ import { RIGHTS_RESULT_SCHEMAS } from "../rights/operations";
 import { CONSENT_RESULT_SCHEMAS } from "../consent/operations";
 import { INTEGRATION_RESULT_SCHEMAS } from "../integrations/operations";
 import { DOCUMENT_RESULT_SCHEMAS } from "../documents/operations";
+import type { OperationVariables as GeneratedVariables } from "../../../graphql/generated/sdk";
 import type { RunOperation } from "./graphql";
 
 const uuid = z.string().uuid();
@@ -205,8 +206,14 @@ export type OperationName = keyof ResultSchemas;
 export type OperationResult<N extends OperationName> = z.infer<ResultSchemas[N]>;
 
 /** One function per operation: variables in, parsed data out. */
+/**
+ * Each operation's variables are the type codegen derives from its document
+ * and graphql/schema.graphql (graphql/generated/sdk.ts), so a wrong or
+ * missing variable is a compile error; the result is what the zod schema
+ * above accepts at run time.
+ */
 export type HandlersSdk = {
-  [N in OperationName]: (variables: Record<string, unknown>) => Promise<OperationResult<N>>;
+  [N in OperationName]: (variables: GeneratedVariables[N]) => Promise<OperationResult<N>>;
 };
 
 /**
@@ -214,11 +221,11 @@ export type HandlersSdk = {
  * (a 500, so Hasura retries; it means the API and these documents disagree).
  */
 export function createHandlersSdk(run: RunOperation): HandlersSdk {
-  const sdk: Partial<Record<OperationName, (variables: Record<string, unknown>) => Promise<unknown>>> = {};
+  const sdk: Partial<Record<OperationName, (variables: object) => Promise<unknown>>> = {};
   for (const name of Object.keys(RESULT_SCHEMAS) as OperationName[]) {
     const schema: z.ZodType = RESULT_SCHEMAS[name];
     sdk[name] = async (variables) => {
-      const parsed = schema.safeParse(await run(name, variables));
+      const parsed = schema.safeParse(await run(name, variables as Record<string, unknown>));
       if (!parsed.success) throw new Error(`[handlers/sdk] ${name} answered an unexpected shape`);
       return parsed.data;
     };
