@@ -9,8 +9,14 @@ export class HasuraError extends Error {
     message: string,
     readonly path = "$",
     readonly status = 400,
-    /** Extra `extensions` keys on /v1/graphql (action handler errors pass theirs through). */
+    /** Extra `extensions` keys on /v1/graphql. */
     readonly extensions: Record<string, unknown> = {},
+    /**
+     * When true, `extensions` is the whole of the error's extensions, with no
+     * path or code added: an action handler's 4xx `{message, extensions}`
+     * reaches the client verbatim (hasura-contract.md 3.4).
+     */
+    readonly verbatimExtensions = false,
   ) {
     super(message);
     this.name = "HasuraError";
@@ -27,7 +33,8 @@ export interface GraphqlErrorBody {
 }
 
 export function graphqlErrorBody(err: HasuraError): GraphqlErrorBody {
-  return { errors: [{ message: err.message, extensions: { path: err.path, code: err.code, ...err.extensions } }] };
+  const extensions = err.verbatimExtensions ? err.extensions : { path: err.path, code: err.code, ...err.extensions };
+  return { errors: [{ message: err.message, extensions }] };
 }
 
 /** `{path, error, code}` as /v1/metadata and the schema APIs answer, with `err.status`. */

@@ -83,9 +83,10 @@ export async function callHandler(http: WebhookHttpClient, url: string, headers:
   }
   if (outcome.status >= 400 && outcome.status < 500 && isRecord(json) && typeof json.message === "string") {
     if (isRecord(json.extensions)) {
-      // Hasura passes `extensions` through verbatim and ignores a top-level code.
+      // Hasura passes `extensions` through verbatim (no path or code added) and
+      // ignores a top-level code; code and path here only label our logs.
       const ext = json.extensions;
-      throw new HasuraError(typeof ext.code === "string" ? ext.code : "unexpected", json.message, typeof ext.path === "string" ? ext.path : "$", 400, ext);
+      throw new HasuraError(typeof ext.code === "string" ? ext.code : "unexpected", json.message, typeof ext.path === "string" ? ext.path : "$", 400, ext, true);
     }
     throw new HasuraError(typeof json.code === "string" ? json.code : "unexpected", json.message, "$");
   }

@@ -36,7 +36,7 @@ import { castValue, compileWhere, selectPermissionFilter } from "../compile/wher
 import { getTable, type TableInfo, type TableModel } from "../schema/model";
 import type { RootFieldInfo } from "../schema/build";
 import { roleView, ADMIN_ROLE } from "../permissions/role-view";
-import { HasuraError, isHasuraError, type GraphqlErrorBody } from "../errors";
+import { graphqlErrorBody, HasuraError, isHasuraError, type GraphqlErrorBody } from "../errors";
 import type { RequestSession } from "../extensions";
 import { selectionOf, type FieldSelection, type SelectionEnv } from "./selection";
 import { fromDatabaseError, fromValidationError } from "./errors";
@@ -71,7 +71,7 @@ export async function executeGraphql(deps: ExecutorDeps, session: ExecSession, r
   try {
     return await run(deps, session, request);
   } catch (err: unknown) {
-    if (isHasuraError(err)) return { errors: [{ message: err.message, extensions: { path: err.path, code: err.code, ...err.extensions } }] };
+    if (isHasuraError(err)) return graphqlErrorBody(err);
     throw err;
   }
 }
