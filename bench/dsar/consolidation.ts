@@ -13,16 +13,15 @@
  * this process on loopback, as in handlers' integration tests.
  */
 import { createServer } from "node:http";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "pg";
-import { startEmbeddedPostgres, type EmbeddedServer } from "../../common/src/db/embedded";
 import { applyMigrations } from "../../common/src/db/migrate";
 import { createLogger } from "../../common/src/logger";
 import { createEngine } from "../../engine/src/server";
+import { openBenchDatabase } from "../lib/database";
 import { createGraphqlRunner } from "../../handlers/src/adapters/graphql";
 import { createHandlersSdk } from "../../handlers/src/adapters/sdk";
 import { consolidateDataSubjects } from "../../handlers/src/consolidation/consolidate-data-subjects";
@@ -79,22 +78,8 @@ async function main(): Promise<void> {
   if (!(overlap > 0 && overlap <= 0.5)) throw new Error("--overlap must be in (0, 0.5]");
   const every = Math.round(1 / overlap);
 
-  let server: EmbeddedServer | undefined;
-  let parent: string | undefined;
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  if (!serverUrl) {
-    parent = mkdtempSync(join(tmpdir(), "bench-dsar-"));
-    chmodSync(parent, 0o755);
-    server = await startEmbeddedPostgres({ dataDir: join(parent, "data"), persistent: false });
-    serverUrl = server.adminUrl;
-  }
-  const dbName = `bench_dsar_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${dbName}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
+  const bench = await openBenchDatabase("bench_dsar");
+  const databaseUrl = bench.databaseUrl;
   const db = new Client({ connectionString: databaseUrl });
   try {
     await applyMigrations(databaseUrl, join(ROOT, "hasura", "migrations"), { database: "default" });
@@ -160,10 +145,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await db.end().catch(() => undefined);
-    await admin.query(`drop database if exists "${dbName}" with (force)`);
-    await admin.end();
-    if (server) await server.stop();
-    if (parent) rmSync(parent, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

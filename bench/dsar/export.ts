@@ -11,15 +11,15 @@
  * Goal: under 5 s and under 200 MB.
  */
 import { createServer } from "node:http";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "pg";
-import { startEmbeddedPostgres, type EmbeddedServer } from "../../common/src/db/embedded";
 import { applyMigrations } from "../../common/src/db/migrate";
 import { createEngine } from "../../engine/src/server";
+import { openBenchDatabase } from "../lib/database";
 import { createGraphqlRunner } from "../../handlers/src/adapters/graphql";
 import { createHandlersSdk } from "../../handlers/src/adapters/sdk";
 import { buildExport } from "../../handlers/src/rights/build-export";
@@ -62,23 +62,9 @@ async function main(): Promise<void> {
   const activities = Number(values.activities);
   if (!Number.isInteger(activities) || activities < 1) throw new Error("--activities must be a positive integer");
 
-  let server: EmbeddedServer | undefined;
-  let parent: string | undefined;
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  if (!serverUrl) {
-    parent = mkdtempSync(join(tmpdir(), "bench-dsar-export-"));
-    chmodSync(parent, 0o755);
-    server = await startEmbeddedPostgres({ dataDir: join(parent, "data"), persistent: false });
-    serverUrl = server.adminUrl;
-  }
+  const bench = await openBenchDatabase("bench_dsar_export");
+  const databaseUrl = bench.databaseUrl;
   const exportsDir = mkdtempSync(join(tmpdir(), "bench-dsar-exports-"));
-  const dbName = `bench_dsar_export_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${dbName}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
   try {
     await applyMigrations(databaseUrl, join(ROOT, "hasura", "migrations"), { database: "default" });
     const db = new Client({ connectionString: databaseUrl });
@@ -151,10 +137,7 @@ async function main(): Promise<void> {
       await new Promise<void>((resolve) => http.close(() => resolve()));
     }
   } finally {
-    await admin.query(`drop database if exists "${dbName}" with (force)`);
-    await admin.end();
-    if (server) await server.stop();
-    if (parent) rmSync(parent, { recursive: true, force: true });
+    await bench.close();
     rmSync(exportsDir, { recursive: true, force: true });
   }
 }

@@ -14,15 +14,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { SignJWT } from "jose";
 import { Client } from "pg";
 import { applyMigrations } from "../../common/src/db/migrate";
-import { findFreePort, startEmbeddedPostgres, type EmbeddedServer } from "../../common/src/db/embedded";
+import { openBenchDatabase } from "../lib/database";
+import { findFreePort } from "../../common/src/db/embedded";
 
 const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -86,21 +85,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "32" } } });
   const duration = Number(values.duration);
   const connections = Number(values.connections);
-  let server: EmbeddedServer | undefined;
-  let serverUrl = process.env.BENCH_DATABASE_URL;
-  if (!serverUrl) {
-    const parent = mkdtempSync(join(tmpdir(), "bench-engine-"));
-    chmodSync(parent, 0o755);
-    server = await startEmbeddedPostgres({ dataDir: join(parent, "data"), persistent: false });
-    serverUrl = server.adminUrl;
-  }
-  const dbName = `bench_engine_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${dbName}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
+  const bench = await openBenchDatabase("bench_engine");
+  const databaseUrl = bench.databaseUrl;
   let engine: ChildProcess | undefined;
   try {
     await applyMigrations(databaseUrl, join(ROOT, "hasura", "migrations"));
@@ -166,9 +152,7 @@ async function main(): Promise<void> {
   } finally {
     engine?.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 1000));
-    await admin.query(`drop database if exists "${dbName}" with (force)`);
-    await admin.end();
-    await server?.stop();
+    await bench.close();
   }
 }
 
