@@ -75,6 +75,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const logger = options.logger ?? silentLogger();
   const ownsPool = !options.pool;
   const pool = options.pool ?? new Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+  // An idle client whose backend goes away (Postgres restarted, the database
+  // dropped) makes the pool emit "error"; unheard, that event crashes the
+  // process. The pool replaces the client on next use, so a log line is enough.
+  if (ownsPool) pool.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "idle database connection lost"));
   const extensions = options.extensions ?? [];
   const projectDir = resolve(options.projectDir);
   if ((options.jwtSecret || options.unauthorizedRole) && !options.adminSecret) {
