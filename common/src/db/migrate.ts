@@ -132,7 +132,10 @@ export async function migrationStatus(databaseUrl: string, migrationsDir: string
   });
 }
 
-async function runStep(client: Client, database: string, version: string, sql: string, direction: "up" | "down"): Promise<void> {
+/** Runs one migration's SQL and its state change in one transaction; failures become MigrationError. */
+async function runStep(client: Client, database: string, file: MigrationFile, direction: "up" | "down"): Promise<void> {
+  const version = file.version;
+  const sql = (direction === "up" ? file.upSql : file.downSql) ?? "";
   await client.query("begin");
   try {
     if (sql.trim()) await client.query(sql);
@@ -144,7 +147,7 @@ async function runStep(client: Client, database: string, version: string, sql: s
     await client.query("commit");
   } catch (err: unknown) {
     await client.query("rollback");
-    throw err;
+    throw new MigrationError(version, file.name, direction, err);
   }
 }
 
@@ -177,11 +180,7 @@ export async function applyMigrations(
     for (const file of files) {
       if (options.target !== undefined && BigInt(file.version) > BigInt(options.target)) break;
       if (file.version in applied) continue;
-      try {
-        await runStep(client, database, file.version, file.upSql ?? "", "up");
-      } catch (err: unknown) {
-        throw new MigrationError(file.version, file.name, "up", err);
-      }
+      await runStep(client, database, file, "up");
       done.push(file.version);
     }
     return done;
@@ -213,11 +212,7 @@ export async function rollbackMigrations(
     const done: string[] = [];
     for (const file of chosen) {
       if (file.downSql === null) throw new MigrationError(file.version, file.name, "down", new Error("no down.sql"));
-      try {
-        await runStep(client, database, file.version, file.downSql, "down");
-      } catch (err: unknown) {
-        throw new MigrationError(file.version, file.name, "down", err);
-      }
+      await runStep(client, database, file, "down");
       done.push(file.version);
     }
     return done;
