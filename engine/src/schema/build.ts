@@ -36,7 +36,7 @@ import type { ExtensionRootField } from "../extensions";
 
 /** What the executor needs to know about a root field. */
 export type RootFieldInfo =
-  | { kind: Exclude<RootFieldKind, "select_stream">; table: string }
+  | { kind: RootFieldKind; table: string }
   | { kind: "extension"; field: ExtensionRootField }
   | { kind: "placeholder" };
 
@@ -588,14 +588,85 @@ export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
     return !!sel && !!t.primaryKey && t.primaryKey.length > 0 && t.primaryKey.every((c) => sel.columns.includes(c));
   };
 
+  // ---- streaming subscriptions (contract 5.1; repo: server/src-lib/Hasura/GraphQL/Schema/SubscriptionStream.hs) ----
+
+  const cursorOrdering = (): GraphQLEnumType =>
+    once(
+      "cursor_ordering",
+      () =>
+        new GraphQLEnumType({
+          name: "cursor_ordering",
+          description: "ordering argument of a cursor",
+          values: { ASC: { description: "ascending ordering of the cursor" }, DESC: { description: "descending ordering of the cursor" } },
+        }),
+    );
+  /** Scalar columns the role may select; Hasura offers no stream field for a table without one. */
+  const streamColumns = (t: TableInfo): ColumnInfo[] => selectableColumns(t);
+  const streamCursorInput = (t: TableInfo): GraphQLInputObjectType =>
+    once(
+      typeNames.streamCursorInput(t.gqlName),
+      () =>
+        new GraphQLInputObjectType({
+          name: typeNames.streamCursorInput(t.gqlName),
+          description: `Streaming cursor of the table "${t.gqlName}"`,
+          fields: () => ({
+            initial_value: {
+              type: nn(
+                once(typeNames.streamCursorValueInput(t.gqlName), () => {
+                  const fields: GraphQLInputFieldConfigMap = {};
+                  for (const c of streamColumns(t)) fields[c.gqlName] = { type: columnInputType(c), description: c.description ?? undefined };
+                  return new GraphQLInputObjectType({
+                    name: typeNames.streamCursorValueInput(t.gqlName),
+                    description: "Initial value of the column from where the streaming should start",
+                    fields: sortedEntries(fields),
+                  });
+                }),
+              ),
+              description: "Stream column input with initial value",
+            },
+            ordering: { type: cursorOrdering(), description: "cursor ordering" },
+          }),
+        }),
+    );
+
+  /** subscription_root has query_root's table fields plus `<t>_stream`, filtered by `subscription_root_fields` (contract 6.1). */
+  const subscriptionRoots = (t: TableInfo, v: RoleView): void => {
+    const sel = v.select;
+    if (!sel) return;
+    const q = quotedTable(t);
+    const allowed = (k: string): boolean => sel.subscriptionRootFields === null || sel.subscriptionRootFields.includes(k);
+    if (allowed("select")) root(subscription, t, "select", { type: nn(list(nn(objectType(t)))), args: listArgs(t) }, `fetch data from the table: ${q}`);
+    if (allowed("select_aggregate") && sel.allowAggregations)
+      root(subscription, t, "select_aggregate", { type: nn(aggregateType(t)), args: listArgs(t) }, `fetch aggregated fields from the table: ${q}`);
+    if (allowed("select_by_pk") && pkSelectable(t))
+      root(subscription, t, "select_by_pk", { type: objectType(t), args: pkArgs(t) }, `fetch data from the table: ${q} using primary key columns`);
+    if (allowed("select_stream") && streamColumns(t).length > 0) {
+      root(
+        subscription,
+        t,
+        "select_stream",
+        {
+          type: nn(list(nn(objectType(t)))),
+          args: {
+            batch_size: { type: nn(GraphQLInt), description: "maximum number of rows returned in a single batch" },
+            cursor: { type: nn(list(streamCursorInput(t))), description: "cursor to stream the results returned by the query" },
+            where: { type: boolExp(t), description: "filter the rows returned" },
+          },
+        },
+        `fetch data from the table in a streaming manner: ${q}`,
+      );
+    }
+  };
+
   // ---- root fields ----------------------------------------------------------
 
   const query: GraphQLFieldConfigMap<unknown, unknown> = {};
   const mutation: GraphQLFieldConfigMap<unknown, unknown> = {};
+  const subscription: GraphQLFieldConfigMap<unknown, unknown> = {};
   const root = (
     target: GraphQLFieldConfigMap<unknown, unknown>,
     t: TableInfo,
-    kind: Exclude<RootFieldKind, "select_stream">,
+    kind: RootFieldKind,
     config: Omit<GraphQLFieldConfig<unknown, unknown>, "extensions">,
     description: string,
   ): void => {
@@ -614,6 +685,7 @@ export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
         root(query, t, "select_aggregate", { type: nn(aggregateType(t)), args: listArgs(t) }, `fetch aggregated fields from the table: ${q}`);
       if (allowed("select_by_pk") && pkSelectable(t))
         root(query, t, "select_by_pk", { type: objectType(t), args: pkArgs(t) }, `fetch data from the table: ${q} using primary key columns`);
+      subscriptionRoots(t, v);
     }
     if (v.insert) {
       const args = (a: GraphQLFieldConfigArgumentMap): GraphQLFieldConfigArgumentMap =>
@@ -667,5 +739,6 @@ export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
   return new GraphQLSchema({
     query: new GraphQLObjectType({ name: "query_root", fields: sortedEntries(query) }),
     mutation: Object.keys(mutation).length > 0 ? new GraphQLObjectType({ name: "mutation_root", fields: sortedEntries(mutation) }) : undefined,
+    subscription: Object.keys(subscription).length > 0 ? new GraphQLObjectType({ name: "subscription_root", fields: sortedEntries(subscription) }) : undefined,
   });
 }

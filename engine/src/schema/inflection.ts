@@ -78,6 +78,8 @@ export const typeNames = {
   aggregateBoolExpCount: (t: string) => `${t}_aggregate_bool_exp_count`,
   comparison: (scalar: string) => `${scalar}_comparison_exp`,
   arrayComparison: (scalar: string) => `${scalar}_array_comparison_exp`,
+  streamCursorInput: (t: string) => `${t}_stream_cursor_input`,
+  streamCursorValueInput: (t: string) => `${t}_stream_cursor_value_input`,
 };
 
 /** Postgres base type name -> GraphQL scalar (contract 5.2). */

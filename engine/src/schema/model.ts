@@ -53,6 +53,8 @@ export interface SelectPermission {
   limit: number | null;
   allowAggregations: boolean;
   queryRootFields: string[] | null;
+  /** `subscription_root_fields` (v2.8+): null exposes every subscription root field. */
+  subscriptionRootFields: string[] | null;
 }
 export interface InsertPermission {
   check: BoolExp;
@@ -236,6 +238,7 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog): Tab
         limit: p.permission.limit ?? null,
         allowAggregations: p.permission.allow_aggregations ?? false,
         queryRootFields: p.permission.query_root_fields ?? null,
+        subscriptionRootFields: p.permission.subscription_root_fields ?? null,
       });
     }
     const insert = new Map<string, InsertPermission>();
