@@ -415,6 +415,29 @@ export type ConsentCategories_Stddev_Samp_Order_By = {
   position?: InputMaybe<Order_By>;
 };
 
+/** Streaming cursor of the table "consentCategories" */
+export type ConsentCategories_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: ConsentCategories_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type ConsentCategories_Stream_Cursor_Value_Input = {
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  defaultGranted?: InputMaybe<Scalars['Boolean']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  formId?: InputMaybe<Scalars['uuid']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  isRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  position?: InputMaybe<Scalars['Int']['input']>;
+  purposeId?: InputMaybe<Scalars['uuid']['input']>;
+  slug?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
 export type ConsentCategories_Sum_Order_By = {
   position?: InputMaybe<Order_By>;
 };
@@ -690,6 +713,32 @@ export type ConsentForms_Stddev_Samp_Order_By = {
   version?: InputMaybe<Order_By>;
 };
 
+/** Streaming cursor of the table "consentForms" */
+export type ConsentForms_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: ConsentForms_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type ConsentForms_Stream_Cursor_Value_Input = {
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  honorGpc?: InputMaybe<Scalars['Boolean']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  noticeText?: InputMaybe<Scalars['String']['input']>;
+  publishedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  regime?: InputMaybe<Scalars['String']['input']>;
+  slug?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type ConsentForms_Sum_Order_By = {
   version?: InputMaybe<Order_By>;
 };
@@ -858,6 +907,23 @@ export type CorsAllowedOrigins_Set_Input = {
   origin?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Streaming cursor of the table "corsAllowedOrigins" */
+export type CorsAllowedOrigins_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: CorsAllowedOrigins_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type CorsAllowedOrigins_Stream_Cursor_Value_Input = {
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  domainVerificationId?: InputMaybe<Scalars['uuid']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  origin?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** update columns of table "cors_allowed_origins" */
 export type CorsAllowedOrigins_Update_Column =
   /** column name */
@@ -877,6 +943,13 @@ export type CorsAllowedOrigins_Updates = {
   /** filter the rows which have to be updated */
   where: CorsAllowedOrigins_Bool_Exp;
 };
+
+/** ordering argument of a cursor */
+export type Cursor_Ordering =
+  /** ascending ordering of the cursor */
+  | 'ASC'
+  /** descending ordering of the cursor */
+  | 'DESC';
 
 /** Boolean expression to filter rows from the table "data_controller_details". All fields are combined with a logical 'AND'. */
 export type DataControllerDetails_Bool_Exp = {
@@ -1047,6 +1120,41 @@ export type DataControllerDetails_Select_Column =
 
 /** input type for updating data in table "data_controller_details" */
 export type DataControllerDetails_Set_Input = {
+  addressLine1?: InputMaybe<Scalars['String']['input']>;
+  addressLine2?: InputMaybe<Scalars['String']['input']>;
+  city?: InputMaybe<Scalars['String']['input']>;
+  contactEmail?: InputMaybe<Scalars['String']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  countryCode?: InputMaybe<Scalars['String']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  defaultRegime?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  dpoEmail?: InputMaybe<Scalars['String']['input']>;
+  dpoName?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  industry?: InputMaybe<Scalars['String']['input']>;
+  legalName?: InputMaybe<Scalars['String']['input']>;
+  logoUrl?: InputMaybe<Scalars['String']['input']>;
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  profileVersion?: InputMaybe<Scalars['Int']['input']>;
+  publicProfileEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  region?: InputMaybe<Scalars['String']['input']>;
+  supervisoryAuthority?: InputMaybe<Scalars['String']['input']>;
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  websiteUrl?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Streaming cursor of the table "dataControllerDetails" */
+export type DataControllerDetails_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DataControllerDetails_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DataControllerDetails_Stream_Cursor_Value_Input = {
   addressLine1?: InputMaybe<Scalars['String']['input']>;
   addressLine2?: InputMaybe<Scalars['String']['input']>;
   city?: InputMaybe<Scalars['String']['input']>;
@@ -1249,6 +1357,25 @@ export type DataControllerUsers_Select_Column =
 
 /** input type for updating data in table "data_controller_users" */
 export type DataControllerUsers_Set_Input = {
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  role?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  userId?: InputMaybe<Scalars['uuid']['input']>;
+};
+
+/** Streaming cursor of the table "dataControllerUsers" */
+export type DataControllerUsers_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DataControllerUsers_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DataControllerUsers_Stream_Cursor_Value_Input = {
   controllerId?: InputMaybe<Scalars['uuid']['input']>;
   createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
   id?: InputMaybe<Scalars['uuid']['input']>;
@@ -1506,6 +1633,28 @@ export type DataControllers_Set_Input = {
   webhookSecretEncrypted?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Streaming cursor of the table "dataControllers" */
+export type DataControllers_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DataControllers_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DataControllers_Stream_Cursor_Value_Input = {
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  did?: InputMaybe<Scalars['String']['input']>;
+  dxKeyHash?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  plan?: InputMaybe<Scalars['String']['input']>;
+  settings?: InputMaybe<Scalars['jsonb']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  trialExpiresAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  webhookSecretEncrypted?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** update columns of table "data_controllers" */
 export type DataControllers_Update_Column =
   /** column name */
@@ -1722,6 +1871,33 @@ export type DataProcessingActivities_Select_Column =
 
 /** input type for updating data in table "data_processing_activities" */
 export type DataProcessingActivities_Set_Input = {
+  complianceNotes?: InputMaybe<Scalars['String']['input']>;
+  complianceStatus?: InputMaybe<Scalars['String']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
+  dataSubjectId?: InputMaybe<Scalars['uuid']['input']>;
+  dedupKey?: InputMaybe<Scalars['String']['input']>;
+  eventType?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  intakeId?: InputMaybe<Scalars['uuid']['input']>;
+  legalBasis?: InputMaybe<Scalars['String']['input']>;
+  piiFieldTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  purpose?: InputMaybe<Scalars['String']['input']>;
+  purposeId?: InputMaybe<Scalars['uuid']['input']>;
+  triggeredAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
+/** Streaming cursor of the table "dataProcessingActivities" */
+export type DataProcessingActivities_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DataProcessingActivities_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DataProcessingActivities_Stream_Cursor_Value_Input = {
   complianceNotes?: InputMaybe<Scalars['String']['input']>;
   complianceStatus?: InputMaybe<Scalars['String']['input']>;
   controllerId?: InputMaybe<Scalars['uuid']['input']>;
@@ -2013,6 +2189,33 @@ export type DataProcessors_Select_Column =
 
 /** input type for updating data in table "data_processors" */
 export type DataProcessors_Set_Input = {
+  apiKeyHash?: InputMaybe<Scalars['String']['input']>;
+  config?: InputMaybe<Scalars['jsonb']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  countryCode?: InputMaybe<Scalars['String']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  credentialsRef?: InputMaybe<Scalars['String']['input']>;
+  eventDefinitions?: InputMaybe<Scalars['jsonb']['input']>;
+  fieldMappings?: InputMaybe<Scalars['jsonb']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  lastEventAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  service?: InputMaybe<Scalars['String']['input']>;
+  signingSecretEncrypted?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
+/** Streaming cursor of the table "dataProcessors" */
+export type DataProcessors_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DataProcessors_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DataProcessors_Stream_Cursor_Value_Input = {
   apiKeyHash?: InputMaybe<Scalars['String']['input']>;
   config?: InputMaybe<Scalars['jsonb']['input']>;
   controllerId?: InputMaybe<Scalars['uuid']['input']>;
@@ -2423,6 +2626,45 @@ export type DataSubjectConsentFormValues_Stddev_Samp_Order_By = {
   formVersion?: InputMaybe<Order_By>;
 };
 
+/** Streaming cursor of the table "dataSubjectConsentFormValues" */
+export type DataSubjectConsentFormValues_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DataSubjectConsentFormValues_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DataSubjectConsentFormValues_Stream_Cursor_Value_Input = {
+  actor?: InputMaybe<Scalars['String']['input']>;
+  choices?: InputMaybe<Scalars['jsonb']['input']>;
+  clientCollectedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  collectedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  dataSubjectId?: InputMaybe<Scalars['uuid']['input']>;
+  dntSignal?: InputMaybe<Scalars['Boolean']['input']>;
+  expiresAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  formId?: InputMaybe<Scalars['uuid']['input']>;
+  formVersion?: InputMaybe<Scalars['Int']['input']>;
+  gpcSignal?: InputMaybe<Scalars['Boolean']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  ipHash?: InputMaybe<Scalars['String']['input']>;
+  jurisdiction?: InputMaybe<Scalars['String']['input']>;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  mechanism?: InputMaybe<Scalars['String']['input']>;
+  noticeDigest?: InputMaybe<Scalars['String']['input']>;
+  noticeVersion?: InputMaybe<Scalars['String']['input']>;
+  prevRecordHash?: InputMaybe<Scalars['String']['input']>;
+  purposeVersions?: InputMaybe<Scalars['jsonb']['input']>;
+  recordHash?: InputMaybe<Scalars['String']['input']>;
+  regime?: InputMaybe<Scalars['String']['input']>;
+  signalConflict?: InputMaybe<Scalars['Boolean']['input']>;
+  sourceUrl?: InputMaybe<Scalars['String']['input']>;
+  subjectIdentifierHash?: InputMaybe<Scalars['String']['input']>;
+  userAgent?: InputMaybe<Scalars['String']['input']>;
+  visitorId?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type DataSubjectConsentFormValues_Sum_Order_By = {
   formVersion?: InputMaybe<Order_By>;
 };
@@ -2651,6 +2893,26 @@ export type DataSubjectPreferenceValues_Set_Input = {
   updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
 };
 
+/** Streaming cursor of the table "dataSubjectPreferenceValues" */
+export type DataSubjectPreferenceValues_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DataSubjectPreferenceValues_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DataSubjectPreferenceValues_Stream_Cursor_Value_Input = {
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  dataSubjectId?: InputMaybe<Scalars['uuid']['input']>;
+  granted?: InputMaybe<Scalars['Boolean']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  purposeId?: InputMaybe<Scalars['uuid']['input']>;
+  sourceFormValueId?: InputMaybe<Scalars['uuid']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
 /** update columns of table "data_subject_preference_values" */
 export type DataSubjectPreferenceValues_Update_Column =
   /** column name */
@@ -2839,6 +3101,28 @@ export type DataSubjectRightsRequestEvents_Select_Column =
 
 /** input type for updating data in table "data_subject_rights_request_events" */
 export type DataSubjectRightsRequestEvents_Set_Input = {
+  actorUserId?: InputMaybe<Scalars['uuid']['input']>;
+  dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
+  details?: InputMaybe<Scalars['jsonb']['input']>;
+  dueAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  message?: InputMaybe<Scalars['String']['input']>;
+  occurredAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  requestId?: InputMaybe<Scalars['uuid']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  step?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Streaming cursor of the table "dataSubjectRightsRequestEvents" */
+export type DataSubjectRightsRequestEvents_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DataSubjectRightsRequestEvents_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DataSubjectRightsRequestEvents_Stream_Cursor_Value_Input = {
   actorUserId?: InputMaybe<Scalars['uuid']['input']>;
   dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
   details?: InputMaybe<Scalars['jsonb']['input']>;
@@ -3351,6 +3635,57 @@ export type DataSubjectRightsRequests_Stddev_Samp_Order_By = {
   verificationAttempts?: InputMaybe<Order_By>;
 };
 
+/** Streaming cursor of the table "dataSubjectRightsRequests" */
+export type DataSubjectRightsRequests_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DataSubjectRightsRequests_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DataSubjectRightsRequests_Stream_Cursor_Value_Input = {
+  ackDueAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  acknowledgedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  clockPausedIntervals?: InputMaybe<Scalars['jsonb']['input']>;
+  completedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  dataSubjectId?: InputMaybe<Scalars['uuid']['input']>;
+  dueAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  extended?: InputMaybe<Scalars['Boolean']['input']>;
+  extendedDueAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  extensionNotifiedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  extensionReason?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  jurisdiction?: InputMaybe<Scalars['String']['input']>;
+  outcome?: InputMaybe<Scalars['String']['input']>;
+  receivedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  receivedOn?: InputMaybe<Scalars['date']['input']>;
+  refusalNotifiedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  refusalReason?: InputMaybe<Scalars['String']['input']>;
+  regime?: InputMaybe<Scalars['String']['input']>;
+  requestDetails?: InputMaybe<Scalars['jsonb']['input']>;
+  requestType?: InputMaybe<Scalars['String']['input']>;
+  requesterEmailEncrypted?: InputMaybe<Scalars['String']['input']>;
+  requesterEmailHash?: InputMaybe<Scalars['String']['input']>;
+  requesterType?: InputMaybe<Scalars['String']['input']>;
+  resultExpiresAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  resultLocation?: InputMaybe<Scalars['String']['input']>;
+  source?: InputMaybe<Scalars['String']['input']>;
+  sourceProcessorId?: InputMaybe<Scalars['uuid']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  targetDueAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  verificationAttempts?: InputMaybe<Scalars['Int']['input']>;
+  verificationEvidence?: InputMaybe<Scalars['jsonb']['input']>;
+  verificationExpiresAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  verificationMethod?: InputMaybe<Scalars['String']['input']>;
+  verificationRequestedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  verificationTokenHash?: InputMaybe<Scalars['String']['input']>;
+  verifiedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
 export type DataSubjectRightsRequests_Sum_Order_By = {
   verificationAttempts?: InputMaybe<Order_By>;
 };
@@ -3662,6 +3997,29 @@ export type DataSubjects_Set_Input = {
   updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
 };
 
+/** Streaming cursor of the table "dataSubjects" */
+export type DataSubjects_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DataSubjects_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DataSubjects_Stream_Cursor_Value_Input = {
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  did?: InputMaybe<Scalars['String']['input']>;
+  firstSeenAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  lastSeenAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  mergeIdentifierType?: InputMaybe<Scalars['String']['input']>;
+  mergedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  mergedInto?: InputMaybe<Scalars['uuid']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
 /** update columns of table "data_subjects" */
 export type DataSubjects_Update_Column =
   /** column name */
@@ -3912,6 +4270,30 @@ export type DomainVerifications_Stddev_Pop_Order_By = {
 
 export type DomainVerifications_Stddev_Samp_Order_By = {
   checkAttempts?: InputMaybe<Order_By>;
+};
+
+/** Streaming cursor of the table "domainVerifications" */
+export type DomainVerifications_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: DomainVerifications_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type DomainVerifications_Stream_Cursor_Value_Input = {
+  challenge?: InputMaybe<Scalars['String']['input']>;
+  checkAttempts?: InputMaybe<Scalars['Int']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  domain?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  lastCheckedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  lastError?: InputMaybe<Scalars['String']['input']>;
+  method?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  verifiedAt?: InputMaybe<Scalars['timestamptz']['input']>;
 };
 
 export type DomainVerifications_Sum_Order_By = {
@@ -4186,6 +4568,33 @@ export type EmailOutbox_Stddev_Samp_Order_By = {
   attempts?: InputMaybe<Order_By>;
 };
 
+/** Streaming cursor of the table "emailOutbox" */
+export type EmailOutbox_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: EmailOutbox_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type EmailOutbox_Stream_Cursor_Value_Input = {
+  attempts?: InputMaybe<Scalars['Int']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  lastError?: InputMaybe<Scalars['String']['input']>;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  nextAttemptAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  providerMessageId?: InputMaybe<Scalars['String']['input']>;
+  recipientEncrypted?: InputMaybe<Scalars['String']['input']>;
+  sentAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  template?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  variablesEncrypted?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type EmailOutbox_Sum_Order_By = {
   attempts?: InputMaybe<Order_By>;
 };
@@ -4407,6 +4816,26 @@ export type ErasureSuppressions_Stddev_Pop_Order_By = {
 
 export type ErasureSuppressions_Stddev_Samp_Order_By = {
   keyVersion?: InputMaybe<Order_By>;
+};
+
+/** Streaming cursor of the table "erasureSuppressions" */
+export type ErasureSuppressions_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: ErasureSuppressions_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type ErasureSuppressions_Stream_Cursor_Value_Input = {
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  identifierHash?: InputMaybe<Scalars['String']['input']>;
+  identifierType?: InputMaybe<Scalars['String']['input']>;
+  keyVersion?: InputMaybe<Scalars['Int']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  rightsRequestId?: InputMaybe<Scalars['uuid']['input']>;
 };
 
 export type ErasureSuppressions_Sum_Order_By = {
@@ -4686,6 +5115,32 @@ export type GeneratedDocuments_Stddev_Pop_Order_By = {
 
 export type GeneratedDocuments_Stddev_Samp_Order_By = {
   version?: InputMaybe<Order_By>;
+};
+
+/** Streaming cursor of the table "generatedDocuments" */
+export type GeneratedDocuments_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: GeneratedDocuments_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type GeneratedDocuments_Stream_Cursor_Value_Input = {
+  content?: InputMaybe<Scalars['String']['input']>;
+  contentFormat?: InputMaybe<Scalars['String']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  documentType?: InputMaybe<Scalars['String']['input']>;
+  generatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  publishedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  source?: InputMaybe<Scalars['jsonb']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type GeneratedDocuments_Sum_Order_By = {
@@ -4985,6 +5440,34 @@ export type IntegrationSyncJobs_Stddev_Samp_Order_By = {
   attempts?: InputMaybe<Order_By>;
 };
 
+/** Streaming cursor of the table "integrationSyncJobs" */
+export type IntegrationSyncJobs_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: IntegrationSyncJobs_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type IntegrationSyncJobs_Stream_Cursor_Value_Input = {
+  attempts?: InputMaybe<Scalars['Int']['input']>;
+  completedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
+  dataSubjectId?: InputMaybe<Scalars['uuid']['input']>;
+  exemptionReason?: InputMaybe<Scalars['String']['input']>;
+  externalReference?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  jobType?: InputMaybe<Scalars['String']['input']>;
+  lastError?: InputMaybe<Scalars['String']['input']>;
+  nextAttemptAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  rightsRequestId?: InputMaybe<Scalars['uuid']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
 export type IntegrationSyncJobs_Sum_Order_By = {
   attempts?: InputMaybe<Order_By>;
 };
@@ -5268,6 +5751,28 @@ export type PrivacyPreservingLinks_Stddev_Pop_Order_By = {
 
 export type PrivacyPreservingLinks_Stddev_Samp_Order_By = {
   keyVersion?: InputMaybe<Order_By>;
+};
+
+/** Streaming cursor of the table "privacyPreservingLinks" */
+export type PrivacyPreservingLinks_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: PrivacyPreservingLinks_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type PrivacyPreservingLinks_Stream_Cursor_Value_Input = {
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  dataSubjectId?: InputMaybe<Scalars['uuid']['input']>;
+  firstSeenAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  identifierHash?: InputMaybe<Scalars['String']['input']>;
+  identifierType?: InputMaybe<Scalars['String']['input']>;
+  keyVersion?: InputMaybe<Scalars['Int']['input']>;
+  lastSeenAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  sourceProcessorId?: InputMaybe<Scalars['uuid']['input']>;
 };
 
 export type PrivacyPreservingLinks_Sum_Order_By = {
@@ -5568,6 +6073,34 @@ export type Purposes_Stddev_Samp_Order_By = {
   version?: InputMaybe<Order_By>;
 };
 
+/** Streaming cursor of the table "purposes" */
+export type Purposes_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: Purposes_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type Purposes_Stream_Cursor_Value_Input = {
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  isAutomatedDecision?: InputMaybe<Scalars['Boolean']['input']>;
+  isEssential?: InputMaybe<Scalars['Boolean']['input']>;
+  isSaleOrSharing?: InputMaybe<Scalars['Boolean']['input']>;
+  legalBasis?: InputMaybe<Scalars['String']['input']>;
+  legitimateInterest?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  retentionCriteria?: InputMaybe<Scalars['String']['input']>;
+  retentionDays?: InputMaybe<Scalars['Int']['input']>;
+  slug?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Purposes_Sum_Order_By = {
   retentionDays?: InputMaybe<Order_By>;
   version?: InputMaybe<Order_By>;
@@ -5807,6 +6340,28 @@ export type RetentionPolicies_Stddev_Pop_Order_By = {
 
 export type RetentionPolicies_Stddev_Samp_Order_By = {
   retentionDays?: InputMaybe<Order_By>;
+};
+
+/** Streaming cursor of the table "retentionPolicies" */
+export type RetentionPolicies_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: RetentionPolicies_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type RetentionPolicies_Stream_Cursor_Value_Input = {
+  action?: InputMaybe<Scalars['String']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  dataCategory?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  lastRunAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  legalHold?: InputMaybe<Scalars['Boolean']['input']>;
+  purposeId?: InputMaybe<Scalars['uuid']['input']>;
+  retentionDays?: InputMaybe<Scalars['Int']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
 };
 
 export type RetentionPolicies_Sum_Order_By = {
@@ -6094,6 +6649,33 @@ export type ScheduledEvents_Stddev_Samp_Order_By = {
   frequencyRate?: InputMaybe<Order_By>;
 };
 
+/** Streaming cursor of the table "scheduledEvents" */
+export type ScheduledEvents_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: ScheduledEvents_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type ScheduledEvents_Stream_Cursor_Value_Input = {
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  frequencyRate?: InputMaybe<Scalars['Int']['input']>;
+  frequencyType?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  lastEventAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  message?: InputMaybe<Scalars['String']['input']>;
+  nextEventAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  ownerId?: InputMaybe<Scalars['uuid']['input']>;
+  ownerType?: InputMaybe<Scalars['String']['input']>;
+  payload?: InputMaybe<Scalars['jsonb']['input']>;
+  reference?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
 export type ScheduledEvents_Sum_Order_By = {
   frequencyRate?: InputMaybe<Order_By>;
 };
@@ -6350,6 +6932,30 @@ export type TagManagerAccounts_Set_Input = {
   updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
 };
 
+/** Streaming cursor of the table "tagManagerAccounts" */
+export type TagManagerAccounts_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: TagManagerAccounts_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type TagManagerAccounts_Stream_Cursor_Value_Input = {
+  accountId?: InputMaybe<Scalars['String']['input']>;
+  consentModeEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  containerId?: InputMaybe<Scalars['String']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  credentialsRef?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  provider?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  tagPurposes?: InputMaybe<Scalars['jsonb']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
 /** update columns of table "tag_manager_accounts" */
 export type TagManagerAccounts_Update_Column =
   /** column name */
@@ -6549,6 +7155,30 @@ export type TeamInvitations_Select_Column =
 
 /** input type for updating data in table "team_invitations" */
 export type TeamInvitations_Set_Input = {
+  acceptedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  acceptedByUserId?: InputMaybe<Scalars['uuid']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  expiresAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  invitedByUserId?: InputMaybe<Scalars['uuid']['input']>;
+  role?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  tokenHash?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
+/** Streaming cursor of the table "teamInvitations" */
+export type TeamInvitations_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: TeamInvitations_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type TeamInvitations_Stream_Cursor_Value_Input = {
   acceptedAt?: InputMaybe<Scalars['timestamptz']['input']>;
   acceptedByUserId?: InputMaybe<Scalars['uuid']['input']>;
   controllerId?: InputMaybe<Scalars['uuid']['input']>;
@@ -6779,6 +7409,26 @@ export type UsageRecords_Stddev_Samp_Order_By = {
   quota?: InputMaybe<Order_By>;
 };
 
+/** Streaming cursor of the table "usageRecords" */
+export type UsageRecords_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: UsageRecords_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type UsageRecords_Stream_Cursor_Value_Input = {
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  metric?: InputMaybe<Scalars['String']['input']>;
+  periodEnd?: InputMaybe<Scalars['date']['input']>;
+  periodStart?: InputMaybe<Scalars['date']['input']>;
+  quantity?: InputMaybe<Scalars['bigint']['input']>;
+  quota?: InputMaybe<Scalars['bigint']['input']>;
+  recordedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
 export type UsageRecords_Sum_Order_By = {
   quantity?: InputMaybe<Order_By>;
   quota?: InputMaybe<Order_By>;
@@ -6935,6 +7585,30 @@ export type Users_Select_Column =
 
 /** input type for updating data in table "auth.users" */
 export type Users_Set_Input = {
+  avatarUrl?: InputMaybe<Scalars['String']['input']>;
+  createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  defaultRole?: InputMaybe<Scalars['String']['input']>;
+  disabled?: InputMaybe<Scalars['Boolean']['input']>;
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  emailVerified?: InputMaybe<Scalars['Boolean']['input']>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  isAnonymous?: InputMaybe<Scalars['Boolean']['input']>;
+  lastSeenAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  updatedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
+/** Streaming cursor of the table "users" */
+export type Users_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: Users_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type Users_Stream_Cursor_Value_Input = {
   avatarUrl?: InputMaybe<Scalars['String']['input']>;
   createdAt?: InputMaybe<Scalars['timestamptz']['input']>;
   defaultRole?: InputMaybe<Scalars['String']['input']>;
@@ -7196,6 +7870,32 @@ export type WebhookIntake_Select_Column =
 
 /** input type for updating data in table "webhook_intake" */
 export type WebhookIntake_Set_Input = {
+  contentKey?: InputMaybe<Scalars['String']['input']>;
+  controllerId?: InputMaybe<Scalars['uuid']['input']>;
+  dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
+  eventType?: InputMaybe<Scalars['String']['input']>;
+  fieldTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  id?: InputMaybe<Scalars['uuid']['input']>;
+  lastError?: InputMaybe<Scalars['String']['input']>;
+  pii?: InputMaybe<Scalars['jsonb']['input']>;
+  platformEventId?: InputMaybe<Scalars['String']['input']>;
+  processedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  receivedAt?: InputMaybe<Scalars['timestamptz']['input']>;
+  service?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  triggeredAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
+/** Streaming cursor of the table "webhookIntake" */
+export type WebhookIntake_Stream_Cursor_Input = {
+  /** Stream column input with initial value */
+  initial_value: WebhookIntake_Stream_Cursor_Value_Input;
+  /** cursor ordering */
+  ordering?: InputMaybe<Cursor_Ordering>;
+};
+
+/** Initial value of the column from where the streaming should start */
+export type WebhookIntake_Stream_Cursor_Value_Input = {
   contentKey?: InputMaybe<Scalars['String']['input']>;
   controllerId?: InputMaybe<Scalars['uuid']['input']>;
   dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
