@@ -40,6 +40,7 @@ import { graphqlErrorBody, HasuraError, isHasuraError, type GraphqlErrorBody } f
 import type { RequestSession } from "../extensions";
 import { selectionOf, type FieldSelection, type SelectionEnv } from "./selection";
 import { fromDatabaseError, fromValidationError } from "./errors";
+import { preparedName, RAW_JSON_TYPES } from "./statements";
 
 export interface GraphqlRequest {
   query: string;
@@ -69,11 +70,43 @@ export interface ExecSession extends RequestSession {
  */
 export async function executeGraphql(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest): Promise<GraphqlResponse> {
   try {
-    return await run(deps, session, request);
+    const out = await run(deps, session, request, false);
+    return out instanceof RawResponse ? (JSON.parse(out.text) as GraphqlResponse) : out;
   } catch (err: unknown) {
     if (isHasuraError(err)) return graphqlErrorBody(err);
     throw err;
   }
+}
+
+/**
+ * Like executeGraphql, but answers with the response's JSON text. Queries
+ * whose every root field is a table field compiled to SQL (no __typename, no
+ * introspection, no action or other extension field) take the fast path: the
+ * JSON each statement built in Postgres is spliced into the response as text,
+ * skipping JSON.parse, graphql-js' result walk and JSON.stringify. Keys are
+ * response keys and nothing else needs reshaping, so the bytes are the same
+ * as the slow path's, except that numbers keep Postgres' own rendering (as
+ * Hasura sends them).
+ */
+export async function executeGraphqlText(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest): Promise<string> {
+  try {
+    const out = await run(deps, session, request, true);
+    return out instanceof RawResponse ? out.text : JSON.stringify(out);
+  } catch (err: unknown) {
+    if (isHasuraError(err)) return JSON.stringify(graphqlErrorBody(err));
+    throw err;
+  }
+}
+
+/** A response already serialized (the fast path of executeGraphqlText). */
+class RawResponse {
+  constructor(readonly text: string) {}
+}
+
+const TABLE_QUERY_KINDS = new Set<string>(["select", "select_aggregate", "select_by_pk"]);
+
+function mentionsTypename(field: FieldSelection): boolean {
+  return field.children.some((c) => c.name === "__typename" || mentionsTypename(c));
 }
 
 /** Parsed and validated documents per role schema (services send the same few operations again and again). */
@@ -106,7 +139,7 @@ function validDocument(schema: GraphQLSchema, query: string): DocumentNode {
   return document;
 }
 
-async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest): Promise<GraphqlResponse> {
+async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest, raw: boolean): Promise<GraphqlResponse | RawResponse> {
   const schema = deps.schemaFor(session.role, session.backendOnly);
   const document = validDocument(schema, request.query);
 
@@ -125,7 +158,8 @@ async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlReq
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const env: SelectionEnv = { schema, fragments, variables: coerced.coerced };
   const rootType = (operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType()) as GraphQLObjectType;
-  const fields = [...collectFields(schema, fragments, coerced.coerced, rootType, operation.selectionSet)]
+  const collected = [...collectFields(schema, fragments, coerced.coerced, rootType, operation.selectionSet)];
+  const fields = collected
     .filter(([, nodes]) => !nodes[0].name.value.startsWith("__"))
     .map(([key, nodes]) => ({ selection: selectionOf(env, rootType, key, nodes), info: rootType.getFields()[nodes[0].name.value]?.extensions.engine }));
 
@@ -138,6 +172,15 @@ async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlReq
   };
   const results: Record<string, unknown> = {};
   const callCtx = { session, env, query: request.query };
+  if (
+    raw &&
+    operation.operation === "query" &&
+    fields.length === collected.length &&
+    fields.every(({ selection, info }) => info !== undefined && TABLE_QUERY_KINDS.has(info.kind) && !mentionsTypename(selection))
+  ) {
+    const texts = await Promise.all(fields.map(({ selection, info }) => runQueryField(deps.pool, selection, info, ctx, callCtx, true)));
+    return new RawResponse(`{"data":{${fields.map(({ selection }, i) => `${JSON.stringify(selection.key)}:${(texts[i] as string | null) ?? "null"}`).join(",")}}}`);
+  }
   if (operation.operation === "mutation") {
     await inTransaction(deps.pool, session, async (client) => {
       for (const { selection, info } of fields) results[selection.key] = await runMutationField(client, selection, info, ctx, callCtx);
@@ -184,28 +227,34 @@ export async function inTransaction<T>(pool: Pool, session: RequestSession, fn: 
   }
 }
 
-async function queryJson(db: Pool | PoolClient, statement: Sql, errorPath: string): Promise<Record<string, unknown>> {
+async function queryJson(db: Pool | PoolClient, statement: Sql, errorPath: string, raw = false): Promise<Record<string, unknown>> {
   const compiled = compileSql(statement);
   try {
-    const result = await db.query<Record<string, unknown>>({ text: compiled.text, values: compiled.values });
+    const result = await db.query<Record<string, unknown>>({
+      text: compiled.text,
+      values: compiled.values,
+      name: preparedName(compiled.text),
+      ...(raw ? { types: RAW_JSON_TYPES } : {}),
+    });
     return result.rows[0] ?? {};
   } catch (err: unknown) {
     throw fromDatabaseError(err, errorPath);
   }
 }
 
-async function runQueryField(pool: Pool, field: FieldSelection, info: RootFieldInfo | undefined, ctx: CompileContext, call: CallContext): Promise<unknown> {
+/** One query root field; with `raw`, a table field's JSON comes back as Postgres' text (or null). */
+async function runQueryField(pool: Pool, field: FieldSelection, info: RootFieldInfo | undefined, ctx: CompileContext, call: CallContext, raw = false): Promise<unknown> {
   if (!info || info.kind === "placeholder") return null;
   if (info.kind === "extension") return callExtension(info, field, call);
   const table = getTable(ctx.model, info.table);
   const path = `$.selectionSet.${field.key}`;
   switch (info.kind) {
     case "select":
-      return (await queryJson(pool, rootStatement(listQuery(table, field, ctx, null)), path)).root;
+      return (await queryJson(pool, rootStatement(listQuery(table, field, ctx, null)), path, raw)).root;
     case "select_aggregate":
-      return (await queryJson(pool, rootStatement(aggregateQuery(table, field, ctx, null)), path)).root;
+      return (await queryJson(pool, rootStatement(aggregateQuery(table, field, ctx, null)), path, raw)).root;
     case "select_by_pk":
-      return (await queryJson(pool, rootStatement(byPkQuery(table, field, ctx)), path)).root ?? null;
+      return (await queryJson(pool, rootStatement(byPkQuery(table, field, ctx)), path, raw)).root ?? null;
     default:
       throw new HasuraError("validation-failed", `field '${field.name}' is a mutation`, path);
   }
