@@ -7,6 +7,7 @@
  *   integration:create  --did D --dx-key K --service S --name N [--signing-secret X]
  *                       [--config '{"salesforceOrganizationId":"00D…"}'] [--custom file.json] [--standard-webhooks]
  *   integration:list    --did D --dx-key K [--service S]
+ *   integration:update  --did D --dx-key K --processor ID [--name N] [--status active|paused] [--custom file.json]
  *   integration:delete  --did D --dx-key K --processor ID
  *   key:rotate-dx       --did D --dx-key K
  *   key:rotate-webhook-secret --did D --dx-key K
@@ -30,6 +31,7 @@ import {
   rotateDxKey,
   rotateWebhookSecret,
   setSigningSecret,
+  updateCustomIntegration,
   type ManagementDeps,
 } from "../management/integrations";
 
@@ -55,6 +57,7 @@ const OPTIONS = {
   "standard-webhooks": { type: "boolean" },
   processor: { type: "string" },
   secret: { type: "string" },
+  status: { type: "string" },
   "keep-previous": { type: "boolean" },
 } as const;
 
@@ -100,6 +103,19 @@ export async function runCommand(command: string, values: Values, deps: Manageme
       };
     case "integration:list":
       return { integrations: await listIntegrations({ ...auth(), service: values.service }, deps) };
+    case "integration:update":
+      return {
+        ...(await updateCustomIntegration(
+          {
+            ...auth(),
+            processorId: need(values, "processor"),
+            name: values.name,
+            status: values.status,
+            custom: values.custom ? jsonOption(readFileSync(values.custom, "utf8"), "--custom file") : undefined,
+          },
+          deps,
+        )),
+      };
     case "integration:delete":
       return await deleteIntegration({ ...auth(), processorId: need(values, "processor") }, deps);
     case "key:rotate-dx":

@@ -1,29 +1,43 @@
 /**
- * Custom-integration CRUD for the handlers' actions (hasura/metadata/actions.graphql:
- * createCustomIntegration, customIntegrations, customIntegration,
- * updateCustomIntegration, deleteCustomIntegration, rotateCustomIntegrationKey).
- * The action handler authenticates the user and passes the controller ids the
- * session may manage (owner/admin); every function refuses other controllers'
- * integrations with NotFoundError, so tenants stay isolated even if a handler
- * forgets a check. Outputs match the action output types.
+ * Custom-integration management (issue 5): onboard, list, get, update, delete
+ * and rotate the API key of a custom integration. This is the one
+ * implementation behind both front doors:
+ * - handlers' Hasura actions (handlers/src/integrations/custom-actions.ts), which
+ *   authenticate a signed-in user and pass the controllers that user may manage;
+ * - conduit's CLI (management/integrations.ts), which authenticates a DID + DX
+ *   key and passes that one controller.
+ *
+ * Why it lives in conduit/ and handlers imports it, rather than in common/: it
+ * writes exactly what conduit reads back on every webhook (the API key's hash
+ * that auth/authenticate.ts checks, the did + dpid URL shape, the controller's
+ * webhook secret under its encryption context, and definitions parsed with the
+ * same CustomIntegrationConfigSchema the intake validates events with). Keeping
+ * the writer beside its reader means the webhook contract changes in one
+ * place; common/ would have to take conduit's schemas and store along with it.
+ * handlers/Dockerfile copies conduit/ for this import.
+ *
+ * Every function takes a `Scope` (the controllers the caller may manage) and
+ * answers NotFoundError for anything outside it, so one tenant cannot tell
+ * another tenant's integration from a missing one. Secrets (API key, webhook
+ * secret, signing secret) are returned by onboarding and rotation only; the
+ * API key is stored as its SHA-256 (hashSecretKey), never in clear.
  */
-import { generateApiKey, hashSecretKey } from "../../../common/src/crypto";
-import { NotFoundError, ValidationError } from "../../../common/src/errors";
+import { z } from "zod";
+import { decryptSecret, encryptSecret, generateApiKey, hashSecretKey, SECRET_CONTEXT, type SecretKeyRing } from "../../../common/src/crypto";
+import { NotFoundError } from "../../../common/src/errors";
 import { validate } from "../integrations/core";
-import { CustomIntegrationConfigSchema } from "../integrations/custom/schemas";
-import { eventPath, type ManagementDeps } from "./integrations";
-import type { ProcessorSummary } from "./store";
+import { CustomIntegrationConfigSchema, type CustomIntegrationConfig } from "../integrations/custom/schemas";
+import { generateStandardWebhooksSecret } from "../integrations/custom/signature";
+import { ProcessorChecksSchema } from "../intake/processor-settings";
+import type { ManagementStore, ProcessorSummary } from "./store";
+import { customWebhookUrl } from "./urls";
 
-export interface CustomIntegrationView {
-  dataProcessorId: string;
-  controllerId: string;
-  name: string;
-  status: string;
-  webhookUrl: string;
-  eventDefinitions: unknown;
-  fieldMappings: unknown;
-  createdAt: string;
-  updatedAt: string;
+export interface CustomIntegrationDeps {
+  store: Pick<ManagementStore, "findControllerById" | "findControllerByDid" | "insertProcessor" | "updateProcessor" | "findProcessor" | "listProcessors" | "deleteProcessor">;
+  /** SECRETS_ENCRYPTION_KEYS: reads the controller's webhook secret, encrypts a Standard Webhooks secret. */
+  secretKeys: SecretKeyRing;
+  /** CONDUIT_PUBLIC_BASE_URL: the host platforms call, put into every webhook URL. */
+  publicBaseUrl: string;
 }
 
 export interface Scope {
@@ -31,100 +45,191 @@ export interface Scope {
   controllerIds: readonly string[];
 }
 
-const LEGAL_BASES = ["consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"] as const;
+/** GDPR Art. 6(1) bases, the values purposes.legal_basis accepts too. */
+export const LEGAL_BASES = ["consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"] as const;
 
-function checkLegalBasis(value: string | undefined): void {
-  if (value !== undefined && !(LEGAL_BASES as readonly string[]).includes(value)) {
-    throw new ValidationError("Unknown legal basis", [{ path: "legalBasis", message: `one of ${LEGAL_BASES.join(", ")} (GDPR Art. 6(1))` }]);
-  }
+/** Processor statuses a user may set: paused stops intake (conduit answers 404), active resumes it. */
+export const SETTABLE_STATUSES = ["active", "paused"] as const;
+
+const Name = z.string().trim().min(1, "must not be empty").max(200);
+const Purpose = z.string().trim().min(1).max(500);
+const CountryCode = z.string().regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 code such as DE");
+
+/** Onboarding input (the createCustomIntegration action's CreateCustomIntegrationInput). */
+export const CreateCustomIntegrationInputSchema = z.object({
+  controllerId: z.string().uuid(),
+  name: Name,
+  legalBasis: z.enum(LEGAL_BASES).nullish(),
+  purpose: Purpose.nullish(),
+  countryCode: CountryCode.nullish(),
+  /** Checked with CustomIntegrationConfigSchema below (paths in the issues, never values). */
+  eventDefinitions: z.array(z.unknown()),
+  fieldMappings: z.array(z.unknown()).nullish(),
+  /** Also require Standard Webhooks signatures; a whsec_ secret is generated and returned once. */
+  standardWebhooks: z.boolean().nullish(),
+  /** CLI only: further per-processor checks (toleranceSeconds, defaultRegion, ...). */
+  config: z.record(z.string(), z.unknown()).optional(),
+});
+export type CreateCustomIntegrationInput = z.input<typeof CreateCustomIntegrationInputSchema>;
+
+/** Update input: absent (or null) leaves a field as it is; purpose and countryCode null clear it. */
+export const UpdateCustomIntegrationInputSchema = z.object({
+  dataProcessorId: z.string().uuid(),
+  name: Name.nullish(),
+  status: z.enum(SETTABLE_STATUSES).nullish(),
+  legalBasis: z.enum(LEGAL_BASES).nullish(),
+  purpose: Purpose.nullish(),
+  countryCode: CountryCode.nullish(),
+  eventDefinitions: z.array(z.unknown()).nullish(),
+  fieldMappings: z.array(z.unknown()).nullish(),
+});
+export type UpdateCustomIntegrationInput = z.input<typeof UpdateCustomIntegrationInputSchema>;
+
+/** What list and get show: no key, hash or secret. */
+export interface CustomIntegrationView {
+  dataProcessorId: string;
+  controllerId: string;
+  name: string;
+  status: string;
+  legalBasis: string | null;
+  purpose: string | null;
+  webhookUrl: string;
+  eventDefinitions: CustomIntegrationConfig["eventDefinitions"];
+  fieldMappings: CustomIntegrationConfig["fieldMappings"];
+  createdAt: string;
+  updatedAt: string;
 }
 
-async function webhookUrl(controllerId: string, dataProcessorId: string, deps: ManagementDeps): Promise<string> {
-  const controller = await deps.store.findControllerById(controllerId);
+/** What onboarding returns; every secret here is shown this once. */
+export interface OnboardedCustomIntegration {
+  dataProcessorId: string;
+  /** `<CONDUIT_PUBLIC_BASE_URL>/api/v1/integrations/custom/event?did=…&dpid=…` */
+  webhookUrl: string;
+  apiKey: string;
+  /** The Authorization header value: `Bearer <apiKey>`. */
+  webhookAuth: string;
+  /** The x-webhook-secret header value (the organization's webhook secret). */
+  webhookSecret: string;
+  /** Standard Webhooks secret (whsec_…) when `standardWebhooks` was asked for, else null. */
+  signingSecret: string | null;
+}
+
+function definitions(value: { eventDefinitions: unknown; fieldMappings?: unknown }): CustomIntegrationConfig {
+  return validate(CustomIntegrationConfigSchema, { eventDefinitions: value.eventDefinitions, fieldMappings: value.fieldMappings ?? [] }, "custom integration definition");
+}
+
+async function controllerInScope(controllerId: string, scope: Scope, deps: CustomIntegrationDeps): Promise<{ id: string; did: string }> {
+  const controller = scope.controllerIds.includes(controllerId) ? await deps.store.findControllerById(controllerId) : undefined;
   if (!controller) throw new NotFoundError("Unknown controller");
-  const url = new URL(deps.publicBaseUrl.replace(/\/$/, "") + eventPath("custom"));
-  url.searchParams.set("did", controller.did);
-  url.searchParams.set("dpid", dataProcessorId);
-  return url.toString();
+  return controller;
 }
 
-async function view(p: ProcessorSummary, deps: ManagementDeps): Promise<CustomIntegrationView> {
-  return {
-    dataProcessorId: p.id,
-    controllerId: p.controllerId,
-    name: p.name,
-    status: p.status,
-    webhookUrl: await webhookUrl(p.controllerId, p.id, deps),
-    eventDefinitions: p.eventDefinitions ?? [],
-    fieldMappings: p.fieldMappings ?? [],
-    createdAt: p.createdAt ?? "",
-    updatedAt: p.updatedAt ?? "",
-  };
-}
-
-async function owned(dataProcessorId: string, scope: Scope, deps: ManagementDeps) {
+async function owned(dataProcessorId: string, scope: Scope, deps: CustomIntegrationDeps) {
   const processor = await deps.store.findProcessor(dataProcessorId);
   if (!processor || processor.service !== "custom" || !scope.controllerIds.includes(processor.controllerId)) throw new NotFoundError("Unknown custom integration");
   return processor;
 }
 
-export async function createCustomIntegrationFor(
-  input: { controllerId: string; name: string; legalBasis: string; purpose?: string | null; countryCode?: string | null; eventDefinitions: unknown; fieldMappings: unknown },
-  scope: Scope,
-  deps: ManagementDeps,
-): Promise<{ dataProcessorId: string; webhookUrl: string; apiKey: string; webhookAuth: string }> {
-  if (!scope.controllerIds.includes(input.controllerId)) throw new NotFoundError("Unknown controller");
-  checkLegalBasis(input.legalBasis);
-  const custom = validate(CustomIntegrationConfigSchema, { eventDefinitions: input.eventDefinitions, fieldMappings: input.fieldMappings }, "custom integration definition");
+function configText(config: unknown, key: "legalBasis" | "purpose"): string | null {
+  const value = config !== null && typeof config === "object" ? (config as Record<string, unknown>)[key] : undefined;
+  return typeof value === "string" ? value : null;
+}
+
+function view(p: ProcessorSummary, did: string, deps: CustomIntegrationDeps): CustomIntegrationView {
+  // Stored definitions went through the same schema on the way in; parsing
+  // again gives the output type its defaults (required: false, event: "*").
+  const stored = CustomIntegrationConfigSchema.safeParse({ eventDefinitions: p.eventDefinitions ?? [], fieldMappings: p.fieldMappings ?? [] });
+  if (!stored.success) throw new Error(`[conduit/management] stored definitions of custom integration ${p.id} are invalid`);
+  return {
+    dataProcessorId: p.id,
+    controllerId: p.controllerId,
+    name: p.name,
+    status: p.status,
+    legalBasis: configText(p.config, "legalBasis"),
+    purpose: configText(p.config, "purpose"),
+    webhookUrl: customWebhookUrl(deps.publicBaseUrl, did, p.id),
+    eventDefinitions: stored.data.eventDefinitions,
+    fieldMappings: stored.data.fieldMappings,
+    createdAt: p.createdAt ?? "",
+    updatedAt: p.updatedAt ?? "",
+  };
+}
+
+export async function createCustomIntegration(raw: CreateCustomIntegrationInput, scope: Scope, deps: CustomIntegrationDeps): Promise<OnboardedCustomIntegration> {
+  const input = validate(CreateCustomIntegrationInputSchema, raw, "custom integration");
+  const custom = definitions(input);
+  const controller = await controllerInScope(input.controllerId, scope, deps);
+  // The x-webhook-secret senders need is the organization's; read it before writing anything.
+  const record = await deps.store.findControllerByDid(controller.did);
+  if (!record?.webhookSecretEncrypted) throw new Error("[conduit/management] the controller has no webhook secret");
+  const webhookSecret = decryptSecret(record.webhookSecretEncrypted, deps.secretKeys, SECRET_CONTEXT.controllerWebhookSecret);
+  const config = {
+    ...validate(ProcessorChecksSchema, input.config ?? {}, "integration config"),
+    ...(input.legalBasis ? { legalBasis: input.legalBasis } : {}),
+    ...(input.purpose ? { purpose: input.purpose } : {}),
+  };
   const apiKey = generateApiKey();
+  const signingSecret = input.standardWebhooks ? generateStandardWebhooksSecret() : null;
   const processor = await deps.store.insertProcessor({
-    controllerId: input.controllerId,
+    controllerId: controller.id,
     service: "custom",
     name: input.name,
     status: "active",
     apiKeyHash: hashSecretKey(apiKey),
-    config: { legalBasis: input.legalBasis, ...(input.purpose ? { purpose: input.purpose } : {}) },
+    signingSecretEncrypted: signingSecret ? encryptSecret(signingSecret, deps.secretKeys, SECRET_CONTEXT.processorSigningSecret) : null,
+    config,
     countryCode: input.countryCode ?? null,
     eventDefinitions: custom.eventDefinitions,
     fieldMappings: custom.fieldMappings,
   });
-  return { dataProcessorId: processor.id, webhookUrl: await webhookUrl(input.controllerId, processor.id, deps), apiKey, webhookAuth: `Bearer ${apiKey}` };
+  return {
+    dataProcessorId: processor.id,
+    webhookUrl: customWebhookUrl(deps.publicBaseUrl, controller.did, processor.id),
+    apiKey,
+    webhookAuth: `Bearer ${apiKey}`,
+    webhookSecret,
+    signingSecret,
+  };
 }
 
-export async function listCustomIntegrationsFor(controllerId: string, scope: Scope, deps: ManagementDeps): Promise<CustomIntegrationView[]> {
-  if (!scope.controllerIds.includes(controllerId)) return [];
-  const list = await deps.store.listProcessors(controllerId, "custom");
-  return Promise.all(list.map((p) => view(p, deps)));
+/** The controller's custom integrations, oldest first; NotFoundError outside the scope. */
+export async function listCustomIntegrations(controllerId: string, scope: Scope, deps: CustomIntegrationDeps): Promise<CustomIntegrationView[]> {
+  const controller = await controllerInScope(controllerId, scope, deps);
+  const list = await deps.store.listProcessors(controller.id, "custom");
+  return list.map((p) => view(p, controller.did, deps));
 }
 
-export async function getCustomIntegrationFor(dataProcessorId: string, scope: Scope, deps: ManagementDeps): Promise<CustomIntegrationView | null> {
-  try {
-    const processor = await owned(dataProcessorId, scope, deps);
-    const [summary] = (await deps.store.listProcessors(processor.controllerId, "custom")).filter((p) => p.id === dataProcessorId);
-    return summary ? view(summary, deps) : null;
-  } catch (err: unknown) {
-    if (err instanceof NotFoundError) return null;
-    throw err;
-  }
+/** One custom integration, or null when it does not exist or is outside the scope (as Hasura's by-pk fields answer). */
+export async function getCustomIntegration(dataProcessorId: string, scope: Scope, deps: CustomIntegrationDeps): Promise<CustomIntegrationView | null> {
+  const processor = await deps.store.findProcessor(dataProcessorId);
+  if (!processor || processor.service !== "custom" || !scope.controllerIds.includes(processor.controllerId)) return null;
+  return readView(processor.id, processor.controllerId, deps);
 }
 
-export async function updateCustomIntegrationFor(
-  input: { dataProcessorId: string; name?: string | null; status?: string | null; legalBasis?: string | null; purpose?: string | null; countryCode?: string | null; eventDefinitions?: unknown; fieldMappings?: unknown },
-  scope: Scope,
-  deps: ManagementDeps,
-): Promise<CustomIntegrationView> {
+/** The view of one processor as stored now (the update mutation returns only a few columns). */
+async function readView(dataProcessorId: string, controllerId: string, deps: CustomIntegrationDeps): Promise<CustomIntegrationView | null> {
+  const [controller, list] = await Promise.all([deps.store.findControllerById(controllerId), deps.store.listProcessors(controllerId, "custom")]);
+  const summary = list.find((p) => p.id === dataProcessorId);
+  return controller && summary ? view(summary, controller.did, deps) : null;
+}
+
+/**
+ * Changes name, status, legal basis, purpose, country or definitions. New
+ * definitions are checked against the mappings (and the other way round)
+ * before anything is written; conduit validates the next event against them
+ * once its lookup cache (LOOKUP_CACHE_TTL_MS) has expired.
+ */
+export async function updateCustomIntegration(raw: UpdateCustomIntegrationInput, scope: Scope, deps: CustomIntegrationDeps): Promise<CustomIntegrationView> {
+  const input = validate(UpdateCustomIntegrationInputSchema, raw, "custom integration update");
   const processor = await owned(input.dataProcessorId, scope, deps);
-  if (input.status && !["active", "paused"].includes(input.status)) throw new ValidationError("Invalid status", [{ path: "status", message: "active or paused" }]);
-  checkLegalBasis(input.legalBasis ?? undefined);
   const custom =
-    input.eventDefinitions === undefined && input.fieldMappings === undefined
+    input.eventDefinitions == null && input.fieldMappings == null
       ? undefined
-      : validate(
-          CustomIntegrationConfigSchema,
-          { eventDefinitions: input.eventDefinitions ?? processor.eventDefinitions, fieldMappings: input.fieldMappings ?? processor.fieldMappings },
-          "custom integration definition",
-        );
-  const config = { ...(processor.config as Record<string, unknown>), ...(input.legalBasis ? { legalBasis: input.legalBasis } : {}), ...(input.purpose ? { purpose: input.purpose } : {}) };
+      : definitions({ eventDefinitions: input.eventDefinitions ?? processor.eventDefinitions, fieldMappings: input.fieldMappings ?? processor.fieldMappings });
+  const config: Record<string, unknown> = { ...(processor.config as Record<string, unknown> | null | undefined) };
+  if (input.legalBasis) config.legalBasis = input.legalBasis;
+  if (input.purpose) config.purpose = input.purpose;
+  if (input.purpose === null) delete config.purpose;
   const updated = await deps.store.updateProcessor(processor.id, {
     ...(input.name ? { name: input.name } : {}),
     ...(input.status ? { status: input.status } : {}),
@@ -132,18 +237,19 @@ export async function updateCustomIntegrationFor(
     config,
     ...(custom ? { eventDefinitions: custom.eventDefinitions, fieldMappings: custom.fieldMappings } : {}),
   });
-  if (!updated) throw new NotFoundError("Unknown custom integration");
-  const fresh = await getCustomIntegrationFor(processor.id, scope, deps);
+  const fresh = updated ? await readView(processor.id, processor.controllerId, deps) : null;
   if (!fresh) throw new NotFoundError("Unknown custom integration");
   return fresh;
 }
 
-export async function deleteCustomIntegrationFor(dataProcessorId: string, scope: Scope, deps: ManagementDeps): Promise<{ dataProcessorId: string; deleted: boolean }> {
+/** Deletes the processor: its API key stops at once (conduit answers 401); intake history stays with the processor set null. */
+export async function deleteCustomIntegration(dataProcessorId: string, scope: Scope, deps: CustomIntegrationDeps): Promise<{ dataProcessorId: string; deleted: boolean }> {
   const processor = await owned(dataProcessorId, scope, deps);
   return { dataProcessorId, deleted: await deps.store.deleteProcessor(processor.id) };
 }
 
-export async function rotateCustomIntegrationKeyFor(dataProcessorId: string, scope: Scope, deps: ManagementDeps): Promise<{ dataProcessorId: string; apiKey: string; webhookAuth: string }> {
+/** A new API key, shown once; the old one stops working (within conduit's lookup cache TTL). */
+export async function rotateCustomIntegrationKey(dataProcessorId: string, scope: Scope, deps: CustomIntegrationDeps): Promise<{ dataProcessorId: string; apiKey: string; webhookAuth: string }> {
   const processor = await owned(dataProcessorId, scope, deps);
   const apiKey = generateApiKey();
   await deps.store.updateProcessor(processor.id, { apiKeyHash: hashSecretKey(apiKey) });

@@ -6,9 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import {
-  decryptSecret,
   encryptSecret,
-  generateApiKey,
   generateDxKey,
   generateSecretToken,
   generateWebhookSecret,
@@ -20,12 +18,22 @@ import {
 } from "../../../common/src/crypto";
 import { AuthError, NotFoundError, ValidationError } from "../../../common/src/errors";
 import { validate } from "../integrations/core";
-import { generateStandardWebhooksSecret } from "../integrations/custom/signature";
-import { CustomIntegrationConfigSchema, type CustomIntegrationConfig } from "../integrations/custom/schemas";
 import { isServiceName, type ServiceName } from "../integrations/types";
 import { ProcessorChecksSchema, processorSecrets, signingSecretPlaintext } from "../intake/processor-settings";
 import { SabreConfigSchema } from "../sabre/poller";
+import {
+  createCustomIntegration,
+  CreateCustomIntegrationInputSchema,
+  rotateCustomIntegrationKey,
+  updateCustomIntegration as updateCustom,
+  UpdateCustomIntegrationInputSchema,
+  type CustomIntegrationView,
+  type Scope,
+} from "./custom-integrations";
 import type { ManagementStore, ProcessorSummary } from "./store";
+import { webhookUrl } from "./urls";
+
+export { eventPath } from "./urls";
 
 export interface ManagementDeps {
   store: ManagementStore;
@@ -33,15 +41,6 @@ export interface ManagementDeps {
   secretKeys: SecretKeyRing;
   publicBaseUrl: string;
   now: () => Date;
-}
-
-/** Route path of a service's webhook endpoint (NetSuite has its own, issue 5). */
-export function eventPath(service: ServiceName): string {
-  return service === "netsuite" ? "/api/v1/integrations/netsuite/webhook/event" : `/api/v1/integrations/${service}/event`;
-}
-
-function baseUrl(deps: ManagementDeps): string {
-  return deps.publicBaseUrl.replace(/\/$/, "");
 }
 
 /** What `createController` returns; the DX key and webhook secret are shown this once. */
@@ -119,6 +118,7 @@ export async function createIntegration(input: CreateIntegrationInput, deps: Man
   if (!isServiceName(input.service)) throw new ValidationError("Unknown service", [{ path: "service", message: "is not a supported integration" }]);
   const service: ServiceName = input.service;
   const controller = await controllerFor(input.did, input.dxKey, deps);
+  if (service === "custom") return createCustomFromCli(input, controller.id, deps);
   const config = validate(ProcessorChecksSchema, input.config ?? {}, "integration config");
   const notes: string[] = [];
   let signingSecret = input.signingSecret;
@@ -126,10 +126,6 @@ export async function createIntegration(input: CreateIntegrationInput, deps: Man
   if (service === "netsuite" && !signingSecret) {
     signingSecret = generatedSecret = generateSecretToken("ns_");
     notes.push("Store the signing secret in NetSuite (Setup > Company > API Secrets); the SuiteScript signs X-NetSuite-Timestamp + '.' + body with HMAC-SHA256, hex, in X-NetSuite-Signature (conduit/README.md).");
-  }
-  if (service === "custom" && input.standardWebhooks) {
-    signingSecret = generatedSecret = generateStandardWebhooksSecret();
-    notes.push("Sign every request with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature) using the signing secret; requests more than 5 minutes old are refused (replay protection).");
   }
   if (NEEDS_PLATFORM_SECRET.has(service) && !signingSecret) {
     throw new ValidationError("This platform signs its webhooks: pass its signing secret", [{ path: "signingSecret", message: "is required" }]);
@@ -140,49 +136,52 @@ export async function createIntegration(input: CreateIntegrationInput, deps: Man
     google = randomBytes(32).toString("base64url");
     config.googleChannelToken = google;
   }
-  let custom: CustomIntegrationConfig | undefined;
-  let apiKey: string | undefined;
-  if (service === "custom") {
-    custom = validate(CustomIntegrationConfigSchema, input.custom ?? {}, "custom integration definition");
-    apiKey = generateApiKey();
-  }
   const processor = await deps.store.insertProcessor({
     controllerId: controller.id,
     service,
     name: input.name,
     status: "active",
     signingSecretEncrypted: signingSecret ? encryptSecret(signingSecret, deps.secretKeys, SECRET_CONTEXT.processorSigningSecret) : null,
-    apiKeyHash: apiKey ? hashSecretKey(apiKey) : null,
+    apiKeyHash: null,
     config,
-    eventDefinitions: custom?.eventDefinitions ?? [],
-    fieldMappings: custom?.fieldMappings ?? [],
+    eventDefinitions: [],
+    fieldMappings: [],
   });
-  if (service === "custom") {
-    const webhookSecret = decryptSecret(controller.webhookSecretEncrypted ?? "", deps.secretKeys, SECRET_CONTEXT.controllerWebhookSecret);
-    const url = new URL(baseUrl(deps) + eventPath(service));
-    url.searchParams.set("did", controller.did);
-    url.searchParams.set("dpid", processor.id);
-    return {
-      processorId: processor.id,
-      service,
-      webhookUrl: url.toString(),
-      apiKey,
-      webhookAuth: `Bearer ${apiKey}`,
-      webhookSecretHeader: webhookSecret,
-      ...(generatedSecret ? { signingSecret: generatedSecret } : {}),
-      notes: [
-        "Send Authorization: <webhookAuth> and x-webhook-secret: <webhookSecretHeader> with every request; the API key is shown only now.",
-        "Body: JSON with event (a defined event name) and triggeredAt (ISO 8601) plus the defined fields; an optional eventId makes retries idempotent.",
-        ...(generatedSecret ? notes : ["Optional replay protection: re-create or update the integration with Standard Webhooks signing enabled."]),
-      ],
-    };
-  }
   const token = await issueIntegrationToken({ did: controller.did, dxKey: input.dxKey, dpid: processor.id }, deps.jweKeys);
-  const url = new URL(baseUrl(deps) + eventPath(service));
-  url.searchParams.set("token", token);
   if (google) notes.push(`Create the Drive channel with token "${google}" (echoed in X-Goog-Channel-Token).`);
   if (service === "mailchimp-marketing" || service === "eventbrite") notes.push("This platform does not sign webhooks: keep the URL secret; the token in it is the credential.");
-  return { processorId: processor.id, service, webhookUrl: url.toString(), token, ...(generatedSecret ? { signingSecret: generatedSecret } : {}), notes };
+  return { processorId: processor.id, service, webhookUrl: webhookUrl(deps.publicBaseUrl, service, { token }), token, ...(generatedSecret ? { signingSecret: generatedSecret } : {}), notes };
+}
+
+/** `integration:create --service custom`: the shared onboarding, scoped to the DID's controller. */
+async function createCustomFromCli(input: CreateIntegrationInput, controllerId: string, deps: ManagementDeps): Promise<CreatedIntegration> {
+  const { legalBasis, purpose, ...checks } = input.config ?? {};
+  const definition = input.custom !== null && typeof input.custom === "object" ? input.custom : {};
+  const created = await createCustomIntegration(
+    validate(
+      CreateCustomIntegrationInputSchema,
+      { ...definition, controllerId, name: input.name, legalBasis, purpose, standardWebhooks: input.standardWebhooks ?? false, config: checks },
+      "custom integration definition",
+    ),
+    { controllerIds: [controllerId] },
+    deps,
+  );
+  return {
+    processorId: created.dataProcessorId,
+    service: "custom",
+    webhookUrl: created.webhookUrl,
+    apiKey: created.apiKey,
+    webhookAuth: created.webhookAuth,
+    webhookSecretHeader: created.webhookSecret,
+    ...(created.signingSecret ? { signingSecret: created.signingSecret } : {}),
+    notes: [
+      "Send Authorization: <webhookAuth> and x-webhook-secret: <webhookSecretHeader> with every request; the API key is shown only now.",
+      "Body: JSON with event (a defined event name) and triggeredAt (ISO 8601) plus the defined fields; an optional eventId makes retries idempotent.",
+      created.signingSecret
+        ? "Sign every request with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature) using the signing secret; requests more than 5 minutes old are refused (replay protection)."
+        : "Optional replay protection: re-create the integration with --standard-webhooks.",
+    ],
+  };
 }
 
 /**
@@ -237,13 +236,15 @@ async function ownedProcessor(input: { did: string; dxKey: string; processorId: 
   return { controller, processor };
 }
 
-/** A new custom-integration API key (the old one stops at once). */
+/** The CLI's scope: the one controller the DID + DX key authenticate. */
+async function cliScope(input: { did: string; dxKey: string }, deps: ManagementDeps): Promise<Scope> {
+  return { controllerIds: [(await controllerFor(input.did, input.dxKey, deps)).id] };
+}
+
+/** A new custom-integration API key (the old one stops at once); the shared rotateCustomIntegrationKey. */
 export async function rotateApiKey(input: { did: string; dxKey: string; processorId: string }, deps: ManagementDeps): Promise<{ apiKey: string; webhookAuth: string }> {
-  const { processor } = await ownedProcessor(input, deps);
-  if (processor.service !== "custom") throw new ValidationError("Only custom integrations have API keys", [{ path: "processorId", message: "is not a custom integration" }]);
-  const apiKey = generateApiKey();
-  await deps.store.updateProcessor(processor.id, { apiKeyHash: hashSecretKey(apiKey) });
-  return { apiKey, webhookAuth: `Bearer ${apiKey}` };
+  const { apiKey, webhookAuth } = await rotateCustomIntegrationKey(input.processorId, await cliScope(input, deps), deps);
+  return { apiKey, webhookAuth };
 }
 
 /**
@@ -264,33 +265,24 @@ export async function setSigningSecret(
   return { secrets: secrets.length };
 }
 
-/** Custom-integration CRUD (the handlers' actions call these). */
+/** Every integration of the DID's controller (any service); no secrets. */
 export async function listIntegrations(input: { did: string; dxKey: string; service?: string }, deps: ManagementDeps): Promise<ProcessorSummary[]> {
   const controller = await controllerFor(input.did, input.dxKey, deps);
   return deps.store.listProcessors(controller.id, input.service);
 }
 
-export async function getIntegration(input: { did: string; dxKey: string; processorId: string }, deps: ManagementDeps): Promise<ProcessorSummary> {
-  const { processor } = await ownedProcessor(input, deps);
-  const [summary] = (await deps.store.listProcessors(processor.controllerId, processor.service)).filter((p) => p.id === processor.id);
-  if (!summary) throw new NotFoundError("Unknown integration");
-  return summary;
-}
-
+/** `integration:update`: the shared updateCustomIntegration, scoped to the DID's controller. */
 export async function updateCustomIntegration(
-  input: { did: string; dxKey: string; processorId: string; name?: string; status?: "active" | "paused"; custom?: unknown },
+  input: { did: string; dxKey: string; processorId: string; name?: string; status?: string; custom?: unknown },
   deps: ManagementDeps,
-): Promise<ProcessorSummary> {
-  const { processor } = await ownedProcessor(input, deps);
-  if (processor.service !== "custom") throw new ValidationError("Only custom integrations have definitions", [{ path: "processorId", message: "is not a custom integration" }]);
-  const custom = input.custom === undefined ? undefined : validate(CustomIntegrationConfigSchema, input.custom, "custom integration definition");
-  const updated = await deps.store.updateProcessor(processor.id, {
-    ...(input.name ? { name: input.name } : {}),
-    ...(input.status ? { status: input.status } : {}),
-    ...(custom ? { eventDefinitions: custom.eventDefinitions, fieldMappings: custom.fieldMappings } : {}),
-  });
-  if (!updated) throw new NotFoundError("Unknown integration");
-  return updated;
+): Promise<CustomIntegrationView> {
+  const definition = input.custom !== null && typeof input.custom === "object" ? input.custom : {};
+  const update = validate(
+    UpdateCustomIntegrationInputSchema,
+    { ...definition, dataProcessorId: input.processorId, name: input.name, status: input.status },
+    "custom integration update",
+  );
+  return updateCustom(update, await cliScope(input, deps), deps);
 }
 
 export async function deleteIntegration(input: { did: string; dxKey: string; processorId: string }, deps: ManagementDeps): Promise<{ deleted: boolean }> {

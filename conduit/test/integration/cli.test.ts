@@ -53,6 +53,14 @@ test("controller:create, integration:create and key rotation, end to end", async
   const listed = await cli("integration:list", "--did", did, "--dx-key", dxKey);
   expect((listed.json.integrations as { service: string }[]).map((i) => i.service)).toEqual(["shopify", "custom"]);
 
+  // integration:update runs the same updateCustomIntegration as the handlers' action.
+  writeFileSync(join(dir, "custom-v2.json"), JSON.stringify({ eventDefinitions: [{ name: "order.placed", fields: [] }], fieldMappings: [] }));
+  const updated = await cli("integration:update", "--did", did, "--dx-key", dxKey, "--processor", String(custom.json.processorId), "--name", "App v2", "--status", "paused", "--custom", join(dir, "custom-v2.json"));
+  expect(updated.json).toMatchObject({ dataProcessorId: custom.json.processorId, name: "App v2", status: "paused", eventDefinitions: [{ name: "order.placed", fields: [] }], fieldMappings: [] });
+  expect((await cli("integration:update", "--did", did, "--dx-key", dxKey, "--processor", String(shop.json.processorId), "--name", "x")).json).toEqual({
+    error: { code: "not_found", message: "Unknown custom integration" },
+  });
+
   // Rotating the DX key revokes URL tokens that carry the old one.
   const rotated = await cli("key:rotate-dx", "--did", did, "--dx-key", dxKey);
   expect(rotated.json).toEqual({ did, dxKey: expect.stringMatching(/^dx_/) });

@@ -6,12 +6,12 @@
 import request from "supertest";
 import type { Express } from "express";
 import {
-  createCustomIntegrationFor,
-  deleteCustomIntegrationFor,
-  getCustomIntegrationFor,
-  listCustomIntegrationsFor,
-  rotateCustomIntegrationKeyFor,
-  updateCustomIntegrationFor,
+  createCustomIntegration,
+  deleteCustomIntegration,
+  getCustomIntegration,
+  listCustomIntegrations,
+  rotateCustomIntegrationKey,
+  updateCustomIntegration,
 } from "../../src/management/custom-integrations";
 import { createController, type CreatedController } from "../../src/management/integrations";
 import { CUSTOM_DEFINITION } from "../fixtures/platforms";
@@ -39,7 +39,7 @@ const post = (webhookUrl: string, auth: string, webhookSecret: string, body: unk
 test("onboard, use, update, rotate and delete a custom integration, scoped to its controller", async () => {
   const scopeA = { controllerIds: [a.id] };
   const scopeB = { controllerIds: [b.id] };
-  const created = await createCustomIntegrationFor(
+  const created = await createCustomIntegration(
     { controllerId: a.id, name: "Signup app", legalBasis: "contract", purpose: "accounts", countryCode: "DE", ...CUSTOM_DEFINITION },
     scopeA,
     stack.management,
@@ -49,17 +49,19 @@ test("onboard, use, update, rotate and delete a custom integration, scoped to it
     webhookUrl: `https://conduit.example.com/api/v1/integrations/custom/event?did=${encodeURIComponent(a.did)}&dpid=${created.dataProcessorId}`,
     apiKey: expect.stringMatching(/^ck_/),
     webhookAuth: `Bearer ${created.apiKey}`,
+    webhookSecret: a.webhookSecret,
+    signingSecret: null,
   });
   const signup = { event: "user.signup", triggeredAt: "2026-01-15T11:00:00Z", email: "crud@example.org" };
   expect((await post(created.webhookUrl, created.webhookAuth, a.webhookSecret, signup)).status).toBe(200);
 
-  expect((await listCustomIntegrationsFor(a.id, scopeA, stack.management)).map((i) => i.dataProcessorId)).toEqual([created.dataProcessorId]);
-  expect(await listCustomIntegrationsFor(a.id, scopeB, stack.management)).toEqual([]);
-  expect(await getCustomIntegrationFor(created.dataProcessorId, scopeB, stack.management)).toBeNull();
-  await expect(createCustomIntegrationFor({ controllerId: a.id, name: "x", legalBasis: "contract", ...CUSTOM_DEFINITION }, scopeB, stack.management)).rejects.toThrow("Unknown controller");
-  await expect(deleteCustomIntegrationFor(created.dataProcessorId, scopeB, stack.management)).rejects.toThrow("Unknown custom integration");
+  expect((await listCustomIntegrations(a.id, scopeA, stack.management)).map((i) => i.dataProcessorId)).toEqual([created.dataProcessorId]);
+  await expect(listCustomIntegrations(a.id, scopeB, stack.management)).rejects.toThrow("Unknown controller");
+  expect(await getCustomIntegration(created.dataProcessorId, scopeB, stack.management)).toBeNull();
+  await expect(createCustomIntegration({ controllerId: a.id, name: "x", legalBasis: "contract", ...CUSTOM_DEFINITION }, scopeB, stack.management)).rejects.toThrow("Unknown controller");
+  await expect(deleteCustomIntegration(created.dataProcessorId, scopeB, stack.management)).rejects.toThrow("Unknown custom integration");
 
-  const updated = await updateCustomIntegrationFor(
+  const updated = await updateCustomIntegration(
     {
       dataProcessorId: created.dataProcessorId,
       name: "Signup app v2",
@@ -71,13 +73,13 @@ test("onboard, use, update, rotate and delete a custom integration, scoped to it
   expect(updated).toMatchObject({ name: "Signup app v2", status: "active", webhookUrl: created.webhookUrl });
   expect((updated.eventDefinitions as { name: string }[]).map((d) => d.name)).toEqual(["user.signup", "user.deleted"]);
   expect((await post(created.webhookUrl, created.webhookAuth, a.webhookSecret, { event: "user.deleted", triggeredAt: "2026-01-15T11:00:00Z" })).status).toBe(200);
-  await expect(updateCustomIntegrationFor({ dataProcessorId: created.dataProcessorId, legalBasis: "vibes" }, scopeA, stack.management)).rejects.toThrow("Unknown legal basis");
+  await expect(updateCustomIntegration({ dataProcessorId: created.dataProcessorId, legalBasis: "vibes" as "consent" /* what an untyped (JSON) caller can send */ }, scopeA, stack.management)).rejects.toThrow("Invalid custom integration update");
 
-  const rotated = await rotateCustomIntegrationKeyFor(created.dataProcessorId, scopeA, stack.management);
+  const rotated = await rotateCustomIntegrationKey(created.dataProcessorId, scopeA, stack.management);
   expect((await post(created.webhookUrl, created.webhookAuth, a.webhookSecret, signup)).status).toBe(401);
   expect((await post(created.webhookUrl, rotated.webhookAuth, a.webhookSecret, { ...signup, email: "crud2@example.org" })).status).toBe(200);
 
-  expect(await deleteCustomIntegrationFor(created.dataProcessorId, scopeA, stack.management)).toEqual({ dataProcessorId: created.dataProcessorId, deleted: true });
+  expect(await deleteCustomIntegration(created.dataProcessorId, scopeA, stack.management)).toEqual({ dataProcessorId: created.dataProcessorId, deleted: true });
   expect((await post(created.webhookUrl, rotated.webhookAuth, a.webhookSecret, signup)).status).toBe(401);
-  expect(await getCustomIntegrationFor(created.dataProcessorId, scopeA, stack.management)).toBeNull();
+  expect(await getCustomIntegration(created.dataProcessorId, scopeA, stack.management)).toBeNull();
 });
