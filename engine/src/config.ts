@@ -30,6 +30,22 @@ export const EngineConfigSchema = z
     HASURA_GRAPHQL_DISABLE_CORS: booleanString(false),
     /** Postgres connections of the engine's pool. */
     HASURA_GRAPHQL_PG_CONNECTIONS: z.coerce.number().int().positive().default(20),
+    /** Live query refetch interval in ms (Hasura's default 1000). */
+    HASURA_GRAPHQL_LIVE_QUERIES_MULTIPLEXED_REFETCH_INTERVAL: z.coerce.number().int().positive().default(1000),
+    /** Live query cohorts polled at once per query (Hasura's default 100). */
+    HASURA_GRAPHQL_LIVE_QUERIES_MULTIPLEXED_BATCH_SIZE: z.coerce.number().int().positive().default(100),
+    /** Streaming subscription refetch interval in ms (Hasura's default 1000). */
+    HASURA_GRAPHQL_STREAMING_QUERIES_MULTIPLEXED_REFETCH_INTERVAL: z.coerce.number().int().positive().default(1000),
+    /** Streaming subscription cohorts polled at once per query (Hasura's default 100). */
+    HASURA_GRAPHQL_STREAMING_QUERIES_MULTIPLEXED_BATCH_SIZE: z.coerce.number().int().positive().default(100),
+    /** Seconds between WebSocket keep-alive messages (Hasura's default 5). */
+    HASURA_GRAPHQL_WEBSOCKET_KEEPALIVE: z.coerce.number().int().positive().default(5),
+    /** Seconds a graphql-transport-ws client has to send connection_init (Hasura's default 3). */
+    HASURA_GRAPHQL_WEBSOCKET_CONNECTION_INIT_TIMEOUT: z.coerce.number().int().positive().default(3),
+    /** Open WebSocket connections at most (ours; further upgrades answer 503). */
+    ENGINE_WS_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
+    /** Running subscriptions per WebSocket connection at most (ours). */
+    ENGINE_WS_MAX_OPERATIONS_PER_CONNECTION: z.coerce.number().int().positive().default(100),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })
   // `when` runs the check even when other keys are invalid, so every problem is listed at once.

@@ -48,6 +48,16 @@ async function main(): Promise<void> {
     poolSize: config.HASURA_GRAPHQL_PG_CONNECTIONS,
     corsDomains: config.HASURA_GRAPHQL_CORS_DOMAIN ? config.HASURA_GRAPHQL_CORS_DOMAIN.split(",").map((d) => d.trim()) : null,
     disableCors: config.HASURA_GRAPHQL_DISABLE_CORS,
+    subscriptions: {
+      liveRefetchMs: config.HASURA_GRAPHQL_LIVE_QUERIES_MULTIPLEXED_REFETCH_INTERVAL,
+      liveBatchSize: config.HASURA_GRAPHQL_LIVE_QUERIES_MULTIPLEXED_BATCH_SIZE,
+      streamRefetchMs: config.HASURA_GRAPHQL_STREAMING_QUERIES_MULTIPLEXED_REFETCH_INTERVAL,
+      streamBatchSize: config.HASURA_GRAPHQL_STREAMING_QUERIES_MULTIPLEXED_BATCH_SIZE,
+      keepAliveMs: config.HASURA_GRAPHQL_WEBSOCKET_KEEPALIVE * 1000,
+      initTimeoutMs: config.HASURA_GRAPHQL_WEBSOCKET_CONNECTION_INIT_TIMEOUT * 1000,
+      maxConnections: config.ENGINE_WS_MAX_CONNECTIONS,
+      maxOperationsPerConnection: config.ENGINE_WS_MAX_OPERATIONS_PER_CONNECTION,
+    },
     env: process.env,
     logger,
     extensions: extensions(),
@@ -55,6 +65,8 @@ async function main(): Promise<void> {
   const server: Server = engine.app.listen(config.HASURA_GRAPHQL_SERVER_PORT, config.HASURA_GRAPHQL_SERVER_HOST, () => {
     logger.info({ port: config.HASURA_GRAPHQL_SERVER_PORT, project: config.projectDir }, "engine listening");
   });
+  // Subscriptions and WebSocket operations share the HTTP port (contract 8.1).
+  engine.attachWebSocket(server);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
@@ -69,6 +81,8 @@ async function main(): Promise<void> {
         },
       );
     });
+    // Open WebSockets would keep the server from closing: they end now (1012), HTTP requests in flight finish.
+    void engine.closeWebSockets();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

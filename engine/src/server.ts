@@ -4,6 +4,7 @@
  * app with Hasura's HTTP contracts. Never reads process.env and never listens
  * (main.ts does both).
  */
+import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { Pool } from "pg";
 import type express from "express";
@@ -18,6 +19,8 @@ import type { EngineContext, EngineExtension, ExtensionRootField } from "./exten
 import { parseJwtConfig } from "./auth/jwt-config";
 import type { AuthConfig } from "./auth/authenticate";
 import { createHttpApp } from "./http/app";
+import { CLOSE } from "./subscriptions/protocol";
+import { createSubscriptionServer, DEFAULT_SUBSCRIPTION_OPTIONS, type SubscriptionOptions } from "./subscriptions/websocket";
 
 export interface EngineOptions {
   /** Postgres URL of the `default` source. Ignored when `pool` is given. */
@@ -43,6 +46,8 @@ export interface EngineOptions {
   corsDomains?: string[] | null;
   /** HASURA_GRAPHQL_DISABLE_CORS. */
   disableCors?: boolean;
+  /** WebSocket transport and subscription polling (refetch intervals, batch sizes, keep-alive, limits). */
+  subscriptions?: Partial<SubscriptionOptions>;
 }
 
 /** The loaded project: replaced as a whole on reload. */
@@ -59,7 +64,11 @@ export interface Engine {
   app: express.Express;
   /** Reloads metadata and catalog; throws (keeping the previous state) when they are inconsistent. */
   reload(): Promise<void>;
-  /** Stops extensions and closes the pool the engine created. */
+  /** Serves the WebSocket transport of /v1/graphql (subscriptions) on `server`, the HTTP server of `app`. */
+  attachWebSocket(server: Server): void;
+  /** Closes every WebSocket (1012) and stops subscription polling; close() does it too. */
+  closeWebSockets(): Promise<void>;
+  /** Closes WebSockets and subscription pollers, stops extensions and closes the pool the engine created. */
   close(): Promise<void>;
   pool: Pool;
   state(): EngineState;
@@ -125,14 +134,29 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   let current = await load();
   for (const ext of extensions) await ext.start?.(current.ctx);
+  const cors = { domains: options.corsDomains ?? null, disabled: options.disableCors ?? false };
+  const subscriptions = createSubscriptionServer({
+    pool,
+    state: () => current,
+    auth,
+    stringifyNumeric: options.stringifyNumeric ?? false,
+    cors,
+    logger,
+    options: { ...DEFAULT_SUBSCRIPTION_OPTIONS, ...options.subscriptions },
+  });
 
   const core: EngineCore = {
     pool,
     state: () => current,
     reload: async () => {
       current = await load();
+      // Hasura closes every WebSocket when the metadata changes; clients reconnect to the new schema (WebSocket.hs mkCloseWebsocketsOnMetadataChangeAction).
+      subscriptions.closeAll(CLOSE.SERVICE_RESTART, "Server state changed, restarting the server");
     },
+    attachWebSocket: (server) => subscriptions.attach(server),
+    closeWebSockets: () => subscriptions.close(),
     close: async () => {
+      await subscriptions.close();
       for (const ext of [...extensions].reverse()) await ext.stop?.();
       if (ownsPool) await pool.end();
     },
@@ -145,7 +169,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     enableConsole: options.enableConsole ?? false,
     version: options.version ?? DEFAULT_VERSION,
     logger,
-    cors: { domains: options.corsDomains ?? null, disabled: options.disableCors ?? false },
+    cors,
   });
   return { ...core, app };
 }

@@ -3,7 +3,7 @@
  * (contract 4.1-4.3; repo: server/src-lib/Hasura/Server/Auth.hs, Auth/JWT.hs).
  * Failures throw HasuraError with Hasura's code, message and status.
  */
-import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from "jose";
+import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from "jose";
 import { safeEqualSecret } from "../../../common/src/crypto";
 import { HasuraError } from "../errors";
 import { ADMIN_ROLE } from "../permissions/role-view";
@@ -172,4 +172,19 @@ async function sessionFromJwt(jwt: JwtVerifier, token: string, headers: Headers,
   }
   variables["x-hasura-role"] = role;
   return { role, variables, headers, backendOnly: false };
+}
+
+/**
+ * When the session authenticate() built from these headers ends: the `exp` of
+ * the JWT it verified, or null (admin secret, unauthorized role, no `exp`).
+ * Call only after authenticate() succeeded on the same headers. Hasura closes a
+ * WebSocket at this instant (contract 8.1; repo: server/src-lib/Hasura/GraphQL/Transport/WebSocket.hs, tokenExpiryHandler).
+ */
+export function sessionExpiry(config: AuthConfig, headers: Headers): Date | null {
+  if (!config.adminSecret || !config.jwt) return null;
+  if (headers["x-hasura-admin-secret"] !== undefined || headers["x-hasura-access-key"] !== undefined) return null;
+  const token = tokenFrom(config.jwt, headers);
+  if (token === null) return null;
+  const { exp } = decodeJwt(token);
+  return typeof exp === "number" ? new Date(exp * 1000) : null;
 }
