@@ -72,6 +72,11 @@ export type CreateCustomIntegrationInput = {
   legalBasis: Scalars['String']['input'];
   name: Scalars['String']['input'];
   purpose?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Also require Standard Webhooks signatures; the output carries the whsec_
+   * signing secret (shown once).
+   */
+  standardWebhooks?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type CustomEventDefinitionInput = {
