@@ -8399,6 +8399,13 @@ export type FindLinksByIdentifiersQueryVariables = Exact<{
 
 export type FindLinksByIdentifiersQuery = { __typename?: 'query_root', privacyPreservingLinks: Array<{ __typename?: 'privacyPreservingLinks', identifierType: string, identifierHash: string, dataSubjectId: string, dataSubject: { __typename?: 'dataSubjects', id: string, status: string, mergedInto: string | null, createdAt: string } | null }> };
 
+export type FindManagedControllersQueryVariables = Exact<{
+  userId: Scalars['uuid']['input'];
+}>;
+
+
+export type FindManagedControllersQuery = { __typename?: 'query_root', dataControllerUsers: Array<{ __typename?: 'dataControllerUsers', controllerId: string }> };
+
 export type FindMembershipQueryVariables = Exact<{
   id: Scalars['uuid']['input'];
 }>;
@@ -9714,6 +9721,15 @@ export const FindLinksByIdentifiersDocument = gql`
   }
 }
     `;
+export const FindManagedControllersDocument = gql`
+    query FindManagedControllers($userId: uuid!) {
+  dataControllerUsers(
+    where: {userId: {_eq: $userId}, role: {_in: ["owner", "admin"]}, status: {_eq: "active"}}
+  ) {
+    controllerId
+  }
+}
+    `;
 export const FindMembershipDocument = gql`
     query FindMembership($id: uuid!) {
   dataControllerUser(id: $id) {
@@ -10612,6 +10628,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     FindLinksByIdentifiers(variables: FindLinksByIdentifiersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindLinksByIdentifiersQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<FindLinksByIdentifiersQuery>({ document: FindLinksByIdentifiersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindLinksByIdentifiers', 'query', variables);
     },
+    FindManagedControllers(variables: FindManagedControllersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindManagedControllersQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<FindManagedControllersQuery>({ document: FindManagedControllersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindManagedControllers', 'query', variables);
+    },
     FindMembership(variables: FindMembershipQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindMembershipQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<FindMembershipQuery>({ document: FindMembershipDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindMembership', 'query', variables);
     },
@@ -10784,6 +10803,7 @@ export interface OperationVariables {
   FindIntakeContext: FindIntakeContextQueryVariables;
   FindInvitationContext: FindInvitationContextQueryVariables;
   FindLinksByIdentifiers: FindLinksByIdentifiersQueryVariables;
+  FindManagedControllers: FindManagedControllersQueryVariables;
   FindMembership: FindMembershipQueryVariables;
   FindPendingDomains: FindPendingDomainsQueryVariables;
   FindPendingInvitations: FindPendingInvitationsQueryVariables;
@@ -10883,6 +10903,7 @@ export interface OperationResults {
   FindIntakeContext: FindIntakeContextQuery;
   FindInvitationContext: FindInvitationContextQuery;
   FindLinksByIdentifiers: FindLinksByIdentifiersQuery;
+  FindManagedControllers: FindManagedControllersQuery;
   FindMembership: FindMembershipQuery;
   FindPendingDomains: FindPendingDomainsQuery;
   FindPendingInvitations: FindPendingInvitationsQuery;
