@@ -8263,6 +8263,13 @@ export type FindControllerAdminsQueryVariables = Exact<{
 
 export type FindControllerAdminsQuery = { __typename?: 'query_root', dataController: { __typename?: 'dataControllers', id: string, title: string, plan: string, trialExpiresAt: string | null } | null, dataControllerUsers: Array<{ __typename?: 'dataControllerUsers', user: { __typename?: 'users', id: string, email: string, displayName: string | null, locale: string } | null }> };
 
+export type FindControllerProcessorsForPurposesQueryVariables = Exact<{
+  controllerId: Scalars['uuid']['input'];
+}>;
+
+
+export type FindControllerProcessorsForPurposesQuery = { __typename?: 'query_root', dataController: { __typename?: 'dataControllers', id: string, purposes: Array<{ __typename?: 'purposes', slug: string }>, dataProcessors: Array<{ __typename?: 'dataProcessors', id: string, service: string, status: string, config: unknown }> } | null };
+
 export type FindControllerSetupQueryVariables = Exact<{
   id: Scalars['uuid']['input'];
   userId: Scalars['uuid']['input'];
@@ -9327,6 +9334,25 @@ export const FindControllerAdminsDocument = gql`
       email
       displayName
       locale
+    }
+  }
+}
+    `;
+export const FindControllerProcessorsForPurposesDocument = gql`
+    query FindControllerProcessorsForPurposes($controllerId: uuid!) {
+  dataController(id: $controllerId) {
+    id
+    purposes {
+      slug
+    }
+    dataProcessors(
+      where: {status: {_in: ["active", "pending"]}}
+      order_by: [{createdAt: asc}, {id: asc}]
+    ) {
+      id
+      service
+      status
+      config
     }
   }
 }
@@ -10577,6 +10603,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     FindControllerAdmins(variables: FindControllerAdminsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindControllerAdminsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<FindControllerAdminsQuery>({ document: FindControllerAdminsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindControllerAdmins', 'query', variables);
     },
+    FindControllerProcessorsForPurposes(variables: FindControllerProcessorsForPurposesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindControllerProcessorsForPurposesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<FindControllerProcessorsForPurposesQuery>({ document: FindControllerProcessorsForPurposesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindControllerProcessorsForPurposes', 'query', variables);
+    },
     FindControllerSetup(variables: FindControllerSetupQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindControllerSetupQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<FindControllerSetupQuery>({ document: FindControllerSetupDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindControllerSetup', 'query', variables);
     },
@@ -10783,6 +10812,7 @@ export interface OperationVariables {
   FindConsentSyncTargets: FindConsentSyncTargetsQueryVariables;
   FindControllerAdmins: FindControllerAdminsQueryVariables;
   FindControllerByDid: FindControllerByDidQueryVariables;
+  FindControllerProcessorsForPurposes: FindControllerProcessorsForPurposesQueryVariables;
   FindControllerSetup: FindControllerSetupQueryVariables;
   FindControllersPage: FindControllersPageQueryVariables;
   FindDataController: FindDataControllerQueryVariables;
@@ -10883,6 +10913,7 @@ export interface OperationResults {
   FindConsentSyncTargets: FindConsentSyncTargetsQuery;
   FindControllerAdmins: FindControllerAdminsQuery;
   FindControllerByDid: FindControllerByDidQuery;
+  FindControllerProcessorsForPurposes: FindControllerProcessorsForPurposesQuery;
   FindControllerSetup: FindControllerSetupQuery;
   FindControllersPage: FindControllersPageQuery;
   FindDataController: FindDataControllerQuery;
