@@ -17,6 +17,7 @@ import type { SecretKeyRing } from "../../../common/src/crypto";
 import type { HandlersSdk } from "../adapters/sdk";
 import { outboxRow } from "../mail/outbox";
 import { defaultDisplayName } from "../users/onboard-user";
+import { purposeInsertRow } from "./purpose-row";
 import { DEFAULT_CATEGORIES, DEFAULT_FORM_SLUG, DEFAULT_PURPOSES, WELCOME_SEQUENCE } from "./defaults";
 
 export interface InitializeControllerDeps {
@@ -44,18 +45,7 @@ export async function initializeController(input: { controllerId: string; creato
   const newPurposes = DEFAULT_PURPOSES.filter((p) => !purposeIds.has(p.slug)).map((p) => {
     const id = randomUUID();
     purposeIds.set(p.slug, id);
-    return {
-      id,
-      controllerId: controller.id,
-      slug: p.slug,
-      name: p.name,
-      description: p.description,
-      legalBasis: p.legalBasis,
-      legitimateInterest: p.legitimateInterest ?? null,
-      retentionDays: p.retentionDays,
-      retentionCriteria: p.retentionCriteria ?? null,
-      isEssential: p.isEssential,
-    };
+    return purposeInsertRow(controller.id, p, id);
   });
 
   const existingForm = controller.consentForms[0];
