@@ -73,5 +73,14 @@ export const DOCUMENT_RESULT_SCHEMAS = {
       .object({ id: uuid, controllerId: uuid, service: z.string(), status: z.string(), config: jsonObject, controller: z.object({ purposes: z.array(z.object({ slug: z.string() })) }) })
       .nullable(),
   }),
+  FindControllerProcessorsForPurposes: z.object({
+    dataController: z
+      .object({
+        id: uuid,
+        purposes: z.array(z.object({ slug: z.string() })),
+        dataProcessors: z.array(z.object({ id: uuid, service: z.string(), status: z.string(), config: jsonObject })),
+      })
+      .nullable(),
+  }),
   InsertDerivedPurposes: z.object({ insertPurposes: z.object({ affected_rows: z.number().int() }).nullable() }),
 } as const;

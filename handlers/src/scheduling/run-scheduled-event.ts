@@ -4,16 +4,20 @@
  * policy execution; plus the periodic record-of-processing review the seeds
  * schedule). Every effect is idempotent per occurrence: e-mails carry
  * `scheduled:<event id>:<occurrence time>` as idempotency key, retention
- * deletes only what is past its cut-off. References not listed here belong to
- * other handlers and are never picked up by this runner.
+ * deletes only what is past its cut-off, and the `regenerate_documents` and
+ * `regenerate_purposes` jobs a profile edit queues store a document version
+ * only when its text changed (documents/regenerate-after-profile-change.ts).
+ * References not listed here (`consent_collection`) belong to other handlers
+ * and are never picked up by this runner.
  */
 import type { OperationResult } from "../adapters/sdk";
+import { regenerateAfterProfileChange, type RegenerationDeps, type RegenerationOutcome } from "../documents/regenerate-after-profile-change";
 import { notifyControllerAdmins, type NoticeJobDeps } from "./notify-admins";
 import { executeRetentionPolicies } from "./retention";
 
 export type DueEvent = OperationResult<"FindDueScheduledEvents">["scheduledEvents"][number];
 
-export const SCHEDULED_REFERENCES = ["dsar_deadline_reminder", "consent_renewal", "retention_policy_execution", "ropa_review"] as const;
+export const SCHEDULED_REFERENCES = ["dsar_deadline_reminder", "consent_renewal", "retention_policy_execution", "ropa_review", "regenerate_documents", "regenerate_purposes"] as const;
 export type ScheduledReference = (typeof SCHEDULED_REFERENCES)[number];
 
 export function isScheduledReference(value: string | null): value is ScheduledReference {
@@ -23,12 +27,13 @@ export function isScheduledReference(value: string | null): value is ScheduledRe
 /** Statuses after which a rights request needs no reminder. */
 const CLOSED_REQUEST_STATUSES: ReadonlySet<string> = new Set(["completed", "refused", "cancelled"]);
 
-export type RunEventDeps = NoticeJobDeps<"FindRightsRequestDeadline" | "FindRetentionPolicies" | "ApplyRetentionPolicy">;
+export type RunEventDeps = NoticeJobDeps<"FindRightsRequestDeadline" | "FindRetentionPolicies" | "ApplyRetentionPolicy" | keyof RegenerationDeps["sdk"]>;
 
 export type RunOutcome =
   | { outcome: "notified"; recipients: number; queued: number }
   | { outcome: "skipped"; reason: string }
-  | { outcome: "retention_applied"; rules: number; activitiesDeleted: number; activitiesAnonymized: number; linksDeleted: number };
+  | { outcome: "retention_applied"; rules: number; activitiesDeleted: number; activitiesAnonymized: number; linksDeleted: number }
+  | RegenerationOutcome;
 
 function dateOnly(iso: string): string {
   return iso.slice(0, 10);
@@ -74,5 +79,8 @@ export async function runScheduledEvent(event: DueEvent & { reference: Scheduled
         linksDeleted: rules.reduce((n, r) => n + r.linksDeleted, 0),
       };
     }
+    case "regenerate_documents":
+    case "regenerate_purposes":
+      return regenerateAfterProfileChange(event.reference, event.controllerId, deps);
   }
 }

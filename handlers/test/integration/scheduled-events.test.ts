@@ -6,19 +6,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { createCronHandlers } from "../../src/crons";
-import { HANDLERS_SECRET, startStack, type Stack } from "../helpers/stack";
+import { startStack, type Stack } from "../helpers/stack";
+import { runCron } from "../helpers/cron";
 import { insertController, insertPurpose, insertUser } from "../helpers/seed";
 
 const DAY = 86_400_000;
 
-async function tick(stack: Stack, name: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${stack.handlersUrl}/crons/${name}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-handlers-secret": HANDLERS_SECRET },
-    body: JSON.stringify({ id: randomUUID(), name, scheduled_time: stack.clock.now.toISOString(), payload: {} }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const tick = runCron;
 
 interface EventRow extends Record<string, unknown> {
   id: string;
@@ -79,7 +73,9 @@ describe("scheduled events", () => {
     const reminder = await insertEvent({ ownerId: openRequest, ownerType: "data_subject_rights_request", reference: "dsar_deadline_reminder", payload: { daysBefore: 7 }, title: "Access request due soon" });
     const closedReminder = await insertEvent({ ownerId: closedRequest, ownerType: "data_subject_rights_request", reference: "dsar_deadline_reminder", next: new Date(now.getTime() - 60_000) });
     const renewal = await insertEvent({ ownerId: controllerId, ownerType: "data_controller", reference: "consent_renewal", frequency: "monthly", next: new Date("2026-01-31T09:00:00.000Z"), title: "Renew consent" });
-    const foreign = await insertEvent({ ownerId: controllerId, ownerType: "data_controller", reference: "regenerate_documents", next: new Date(now.getTime() - 60_000) });
+    // A profile edit's job runs here too (profile-regeneration.test.ts has the whole path); consent_collection belongs to subjects/.
+    const regenerate = await insertEvent({ ownerId: controllerId, ownerType: "data_controller", reference: "regenerate_documents", next: new Date(now.getTime() - 60_000), payload: { profileVersion: 1 } });
+    const foreign = await insertEvent({ ownerId: controllerId, ownerType: "data_controller", reference: "consent_collection", next: new Date(now.getTime() - 60_000) });
     const badReference = await insertEvent({ ownerId: controllerId, ownerType: "data_controller", reference: "no_such_job" });
 
     await stack.waitFor(() => stack.settled(["scheduled_events_insert"]));
@@ -91,11 +87,12 @@ describe("scheduled events", () => {
     expect(await stack.redeliver("scheduled_events_insert")).toEqual(expect.arrayContaining([200]));
     expect((await eventRow(reminder)).next_event_at?.toISOString()).toBe(new Date(now.getTime() + 3 * DAY).toISOString());
 
-    // Day 3 + 1 minute: the reminder, the closed request's reminder and the renewal are due.
+    // Day 3 + 1 minute: the reminder, the closed request's reminder, the renewal and the regeneration are due.
+    const documentsBefore = await stack.query("select document_type, version from public.generated_documents where controller_id = $1 order by document_type, version", [controllerId]);
     stack.clock.now = new Date(now.getTime() + 3 * DAY + 60_000);
     const first = await tick(stack, "process_scheduled_events");
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ due: 3, fired: 3, alreadyAdvanced: 0, failed: 0, deactivated: 2 });
+    expect(first.body).toEqual({ due: 4, fired: 4, alreadyAdvanced: 0, failed: 0, deactivated: 3 });
 
     const fired = await eventRow(reminder);
     expect(fired.is_active).toBe(false);
@@ -106,6 +103,9 @@ describe("scheduled events", () => {
     expect(advanced.is_active).toBe(true);
     expect(advanced.next_event_at?.toISOString()).toBe("2026-03-31T09:00:00.000Z");
     expect((await eventRow(foreign)).last_event_at).toBeNull();
+    expect(await eventRow(regenerate)).toMatchObject({ is_active: false, last_event_at: stack.clock.now });
+    // Nothing in the profile changed since the documents were made: no new version.
+    expect(await stack.query("select document_type, version from public.generated_documents where controller_id = $1 order by document_type, version", [controllerId])).toEqual(documentsBefore);
 
     // Owner only (the member gets nothing); the closed request sends no reminder.
     expect(await outboxCount()).toBe(2);
