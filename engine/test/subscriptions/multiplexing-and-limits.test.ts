@@ -1,0 +1,132 @@
+/**
+ * Multiplexing (identical subscriptions share one statement per poll, counted
+ * on a real pool), connection and operation limits, and shutdown (every
+ * socket closed with 1012, pollers stopped).
+ */
+import { Pool, type QueryConfig } from "pg";
+import { createTestDatabase, type TestDatabase } from "../../../test/helpers/pg";
+import { createPollRegistry } from "../../src/subscriptions/poller";
+import { ADMIN_SECRET, createBlogTemplate, startBlogEngine, type BlogEngine } from "../helpers/blog";
+import { FAST, serve, WsClient, type Served } from "./helpers";
+
+async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("poll registry", () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  beforeAll(async () => {
+    db = await createTestDatabase("engine_mux");
+    pool = new Pool({ connectionString: db.url, max: 4 });
+  });
+  /** Cleanups of the running test, run even when it fails. */
+  const afterThis: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of afterThis.splice(0)) await cleanup();
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  test("subscribers with the same statement and parameters share one query; other parameters or statements get their own", async () => {
+    const texts: string[] = [];
+    // Records every statement the registry sends; the queries still run on the real pool.
+    const counting = new Proxy(pool, {
+      get: (target, prop, receiver) => (prop === "query" ? (config: QueryConfig) => (texts.push(config.text), target.query(config)) : Reflect.get(target, prop, receiver)),
+    });
+    const registry = createPollRegistry(counting, { live: { refetchMs: 60_000, batchSize: 10 }, stream: { refetchMs: 60_000, batchSize: 10 } });
+    afterThis.push(() => registry.close());
+    const double = { text: "select ($1::int * 2)::text as root", values: [21] };
+    const got: Record<string, string | null> = {};
+    const listen = (name: string) => ({ result: (root: string | null) => (got[name] = root), error: (err: unknown) => (got[name] = `error ${String(err)}`) });
+    const stops = [
+      registry.subscribeLive("double", double, listen("a")),
+      registry.subscribeLive("double", double, listen("b")),
+      registry.subscribeLive("double", { ...double, values: [50] }, listen("c")),
+      registry.subscribeLive("triple", { text: "select ($1::int * 3)::text as root", values: [21] }, listen("d")),
+    ];
+    expect(registry.stats()).toEqual({ pollers: 2, subscribers: 4 });
+    await eventually(() => Object.keys(got).length === 4);
+    expect(got).toEqual({ a: "42", b: "42", c: "100", d: "63" });
+    expect(texts.sort()).toEqual(["select ($1::int * 2)::text as root", "select ($1::int * 2)::text as root", "select ($1::int * 3)::text as root"]);
+    for (const stop of stops) stop();
+    expect(registry.stats()).toEqual({ pollers: 0, subscribers: 0 });
+  });
+
+  test("a live subscriber hears a result only when it changes; a stream moves its cursor and skips empty batches", async () => {
+    await pool.query("create table ticks (id int primary key, v int not null)");
+    await pool.query("insert into ticks values (1, 1)");
+    const registry = createPollRegistry(pool, { live: { refetchMs: 20, batchSize: 10 }, stream: { refetchMs: 20, batchSize: 10 } });
+    afterThis.push(() => registry.close());
+    const live: Array<string | null> = [];
+    const stopLive = registry.subscribeLive("v", { text: "select (select v from ticks where id = 1)::text as root", values: [] }, { result: (r) => live.push(r), error: () => live.push("error") });
+    const stream: string[] = [];
+    const stopStream = registry.subscribeStream(
+      "s",
+      { text: "select (select coalesce(json_agg(id order by id), '[]') from ticks where id > $1::int)::text as root, (select max(id)::text from ticks where id > $1::int) as cursor", values: [null] },
+      0,
+      0,
+      { result: (r) => stream.push(r), error: () => stream.push("error") },
+    );
+    await eventually(() => live.length === 1 && stream.length === 1);
+    await new Promise((r) => setTimeout(r, 150));
+    expect([live, stream]).toEqual([["1"], ["[1]"]]);
+    await pool.query("update ticks set v = 2 where id = 1");
+    await pool.query("insert into ticks values (2, 0), (3, 0)");
+    await eventually(() => live.length === 2 && stream.length === 2);
+    await new Promise((r) => setTimeout(r, 150));
+    expect([live, stream]).toEqual([
+      ["1", "2"],
+      ["[1]", "[2, 3]"],
+    ]);
+    stopLive();
+    stopStream();
+    expect(registry.stats()).toEqual({ pollers: 0, subscribers: 0 });
+  });
+});
+
+describe("limits and shutdown", () => {
+  let template: TestDatabase;
+  let blog: BlogEngine;
+  let served: Served;
+  const ADMIN = { "x-hasura-admin-secret": ADMIN_SECRET };
+  beforeAll(async () => {
+    template = await createBlogTemplate("engine_wsl_tpl");
+    blog = await startBlogEngine(template, { subscriptions: { ...FAST, maxConnections: 2, maxOperationsPerConnection: 1 } });
+    served = await serve(blog.engine);
+  });
+  afterAll(async () => {
+    await served?.close();
+    await blog?.close();
+    await template?.drop();
+  });
+
+  test("operations past the per-connection limit answer start-failed; connections past the limit are refused with 503; close() ends every socket with 1012", async () => {
+    const first = await WsClient.open(served.url, "graphql-transport-ws");
+    await first.init(ADMIN);
+    first.send({ type: "subscribe", id: "1", payload: { query: `subscription { authors_by_pk(id: 1) { name } }` } });
+    expect(await first.next()).toEqual({ type: "next", id: "1", payload: { data: { authors_by_pk: { name: "Ada" } } } });
+    first.send({ type: "subscribe", id: "2", payload: { query: `subscription { authors_by_pk(id: 2) { name } }` } });
+    expect(await first.take(2)).toEqual([
+      { type: "error", id: "2", payload: [{ message: "too many operations on this connection (at most 1)", extensions: { path: "$", code: "start-failed" } }] },
+      { type: "complete", id: "2" },
+    ]);
+    // Queries and mutations do not count: they end at once.
+    first.send({ type: "subscribe", id: "3", payload: { query: `{ authors_by_pk(id: 3) { name } }` } });
+    expect((await first.take(2)).map((m) => m.type)).toEqual(["next", "complete"]);
+
+    const second = await WsClient.open(served.url, "graphql-ws");
+    await expect(WsClient.open(served.url)).rejects.toThrow("upgrade refused: 503");
+
+    await blog.engine.closeWebSockets();
+    expect(await first.closed()).toEqual({ code: 1012, reason: "shutting server down" });
+    expect(await second.closed()).toEqual({ code: 1012, reason: "shutting server down" });
+    await expect(WsClient.open(served.url)).rejects.toThrow("upgrade refused: 503");
+  });
+});
