@@ -16,7 +16,7 @@ export const CONDUIT_JWE_KEYS = `j1:${Buffer.alloc(32, 55).toString("base64url")
 /** The PII master key conduit hashes with in these tests. */
 export const CONDUIT_PII_KEYS = `1:${Buffer.alloc(32, 66).toString("base64url")}`;
 
-export function conduitFor(stack: Stack, options: { rateLimitMax?: number } = {}) {
+export function conduitFor(stack: Stack, options: { rateLimitMax?: number; /** conduit's lookup cache (LOOKUP_CACHE_TTL_MS); 0 sees every change at once. */ cacheTtlMs?: number } = {}) {
   const jweKeys = parseKeyRing(CONDUIT_JWE_KEYS);
   const secretKeys = parseKeyRing(SECRET_KEYS);
   const management: ManagementDeps = {
@@ -28,7 +28,7 @@ export function conduitFor(stack: Stack, options: { rateLimitMax?: number } = {}
   };
   const app = createApp({
     intake: {
-      store: createGraphqlStore({ endpoint: stack.endpoint, adminSecret: ADMIN_SECRET, cacheTtlMs: 60_000, timeoutMs: 10_000 }),
+      store: createGraphqlStore({ endpoint: stack.endpoint, adminSecret: ADMIN_SECRET, cacheTtlMs: options.cacheTtlMs ?? 60_000, timeoutMs: 10_000 }),
       jweKeys,
       secretKeys,
       piiKeys: parsePiiMasterKeys(CONDUIT_PII_KEYS),

@@ -84,6 +84,10 @@ export async function startStack(
     crons?: (services: HandlerServices) => CronHandler[];
     /** Actions the handlers app serves; the engine calls them for /v1/graphql action fields. */
     actions?: (services: HandlerServices) => ActionHandler[];
+    /** HASURA_GRAPHQL_JWT_SECRET for the engine, so tests can call /v1/graphql as a signed-in user. */
+    jwtSecret?: string;
+    /** HASURA_GRAPHQL_UNAUTHORIZED_ROLE for the engine: a request without credentials runs as this role. */
+    unauthorizedRole?: string;
   } = {},
 ): Promise<Stack> {
   const db = await createTestDatabase("handlers");
@@ -120,6 +124,8 @@ export async function startStack(
     databaseUrl: db.url,
     projectDir: join(ROOT, "hasura"),
     adminSecret: ADMIN_SECRET,
+    jwtSecret: options.jwtSecret ?? null,
+    unauthorizedRole: options.unauthorizedRole ?? null,
     poolSize: 8,
     env: {
       HANDLERS_EVENT_WEBHOOK_URL: `${handlersUrl}/events`,
