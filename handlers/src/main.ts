@@ -7,6 +7,7 @@ import { ConfigError } from "../../common/src/config";
 import { parseKeyRing } from "../../common/src/crypto";
 import { createLogger } from "../../common/src/logger";
 import { createGraphqlRunner } from "./adapters/graphql";
+import { createGraphqlManagementStore } from "../../conduit/src/management/store";
 import { createSmtpTransport } from "./adapters/mailer";
 import { createHandlersSdk } from "./adapters/sdk";
 import { createActionHandlers } from "./actions";
@@ -90,6 +91,12 @@ function main(): void {
     onEmailQueued: () => outbox.kick(),
     onIntegrationSyncQueued: () => consentSync.kick(),
     ...(rights ? { rights } : {}),
+    // The custom-integration actions write through conduit's management store (conduit/src/management).
+    customIntegrations: {
+      store: createGraphqlManagementStore({ endpoint: config.HASURA_GRAPHQL_ENDPOINT, adminSecret: config.HASURA_GRAPHQL_ADMIN_SECRET }),
+      secretKeys,
+      publicBaseUrl: config.CONDUIT_PUBLIC_BASE_URL,
+    },
   };
   const registry = createRegistry({
     events: createEventHandlers(services),

@@ -3,6 +3,7 @@
  * names in hasura/metadata/actions.yaml (one grep finds both sides).
  */
 import type { HandlerServices } from "../events/services";
+import { createCustomIntegrationActionHandlers } from "../integrations/custom-integration-actions";
 import type { ActionHandler } from "../registry";
 import { createRightsActionHandlers } from "../rights";
 import { consentPreferences } from "./consentPreferences";
@@ -13,5 +14,6 @@ export function createActionHandlers(services: HandlerServices): ActionHandler[]
     consentPreferences(services),
     updateConsentPreferences(services),
     ...(services.rights ? createRightsActionHandlers({ ...services, rights: services.rights }) : []),
+    ...(services.customIntegrations ? createCustomIntegrationActionHandlers({ sdk: services.sdk, management: services.customIntegrations }) : []),
   ];
 }

@@ -4,6 +4,7 @@
  * take only the slice they use.
  */
 import type { SecretKeyRing } from "../../../common/src/crypto";
+import type { CustomIntegrationDeps } from "../../../conduit/src/management/custom-integrations";
 import type { HandlersSdk } from "../adapters/sdk";
 import type { RightsOptions } from "../rights/services";
 
@@ -19,4 +20,6 @@ export interface HandlerServices {
   onIntegrationSyncQueued?: () => void;
   /** Rights-request settings; without them the rights triggers, actions and cron are not registered. */
   rights?: RightsOptions;
+  /** Custom-integration management (conduit's store and public URL); without it those actions are not registered. */
+  customIntegrations?: CustomIntegrationDeps;
 }

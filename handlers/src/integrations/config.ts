@@ -34,6 +34,11 @@ export const IntegrationSyncConfigSchema = z.object({
   HANDLERS_SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** Timeout of one outbound consent call in milliseconds. */
   HANDLERS_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /**
+   * conduit's public URL, the same value conduit reads: the custom-integration
+   * actions put it into the webhook URLs they return.
+   */
+  CONDUIT_PUBLIC_BASE_URL: z.string().url().default("http://localhost:3001"),
 });
 export type IntegrationSyncConfig = z.infer<typeof IntegrationSyncConfigSchema>;
 

@@ -42,4 +42,6 @@ export const INTEGRATION_RESULT_SCHEMAS = {
     purpose: z.object({ id: uuid, slug: z.string(), isSaleOrSharing: z.boolean() }).nullable(),
   }),
   RecordConsentSyncResult: z.object({ updateIntegrationSyncJobs: z.object({ affected_rows: z.number().int() }).nullable() }),
+  /** Custom-integration actions: the controllers the caller is an active owner or admin of. */
+  FindManagedControllers: z.object({ dataControllerUsers: z.array(z.object({ controllerId: uuid })) }),
 } as const;

@@ -13,6 +13,7 @@ describe("loadConfig", () => {
       HANDLERS_INTEGRATION_BASE_URLS: {},
       HANDLERS_SYNC_MAX_ATTEMPTS: 8,
       HANDLERS_SYNC_POLL_MS: 15000,
+      CONDUIT_PUBLIC_BASE_URL: "http://localhost:3001",
       HANDLERS_SYNC_TIMEOUT_MS: 10000,
       HANDLERS_WEBHOOK_SECRET: "0123456789abcdef",
       SMTP_URL: "smtp://127.0.0.1:1025",
