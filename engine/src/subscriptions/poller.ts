@@ -68,6 +68,8 @@ class Poller {
         if (!this.stopped && this.members.size > 0) this.schedule(this.settings.refetchMs);
       });
     }, ms);
+    // Polling alone never keeps the process alive (the sockets it serves do).
+    this.timer.unref();
   }
 
   private async poll(): Promise<void> {

@@ -89,6 +89,16 @@ describe("poll registry", () => {
     stopStream();
     expect(registry.stats()).toEqual({ pollers: 0, subscribers: 0 });
   });
+
+  test("a failing poll reports Hasura's error to the subscriber", async () => {
+    const registry = createPollRegistry(pool, { live: { refetchMs: 60_000, batchSize: 10 }, stream: { refetchMs: 60_000, batchSize: 10 } });
+    afterThis.push(() => registry.close());
+    const errors: unknown[] = [];
+    const stop = registry.subscribeLive("boom", { text: "select (1 / $1::int)::text as root", values: [0] }, { result: () => undefined, error: (err) => errors.push(err) });
+    await eventually(() => errors.length === 1);
+    expect(errors[0]).toMatchObject({ code: "data-exception", message: "division by zero", path: "$" });
+    stop();
+  });
 });
 
 describe("limits and shutdown", () => {
