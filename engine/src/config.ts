@@ -46,6 +46,8 @@ export const EngineConfigSchema = z
     ENGINE_WS_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
     /** Running subscriptions per WebSocket connection at most (ours). */
     ENGINE_WS_MAX_OPERATIONS_PER_CONNECTION: z.coerce.number().int().positive().default(100),
+    /** Engine processes sharing the port (ours; engine/src/cluster.ts). 1 = no cluster. */
+    ENGINE_WORKERS: z.coerce.number().int().positive().max(64).default(1),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })
   // `when` runs the check even when other keys are invalid, so every problem is listed at once.

@@ -1,6 +1,8 @@
 /**
  * Starts the engine: config from env and flags, createEngine, listen, and a
  * graceful close on SIGTERM/SIGINT. `node --import tsx engine/src/main.ts --project hasura`.
+ * With ENGINE_WORKERS > 1 this process becomes the cluster's primary and each
+ * worker runs the same start-up (engine/src/cluster.ts).
  */
 import type { Server } from "node:http";
 import { ConfigError } from "../../common/src/config";
@@ -12,6 +14,7 @@ import { createActionsExtension } from "./actions/extension";
 import { createCronsExtension } from "./crons/extension";
 import { createEventsExtension } from "./events/extension";
 import { migrationsAtStartConfig, runMigrationsAtStart } from "./migrations/at-start";
+import { clusterWorkerIndex, createWorkerLink, extensionsForWorker, runPrimary } from "./cluster";
 
 /** Extensions wired into the running engine (events, crons, actions register here). */
 function extensions(): EngineExtension[] {
@@ -33,10 +36,18 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ name: "engine", level: config.LOG_LEVEL });
-  // Before the metadata is loaded: tracked tables must exist (contract 7.5).
-  const migrations = migrationsAtStartConfig(process.env, process.argv.slice(2), config.projectDir);
-  if (migrations.enabled) await runMigrationsAtStart(config.databaseUrl, migrations.migrationsDir, logger);
+  const workerIndex = clusterWorkerIndex();
+  const logger = createLogger({ name: "engine", level: config.LOG_LEVEL }).child(workerIndex === null ? {} : { worker: workerIndex });
+  if (workerIndex === null) {
+    // Before the metadata is loaded: tracked tables must exist (contract 7.5). Once per cluster.
+    const migrations = migrationsAtStartConfig(process.env, process.argv.slice(2), config.projectDir);
+    if (migrations.enabled) await runMigrationsAtStart(config.databaseUrl, migrations.migrationsDir, logger);
+    if (config.ENGINE_WORKERS > 1) {
+      await runPrimary({ workers: config.ENGINE_WORKERS, logger });
+      return;
+    }
+  }
+  const link = workerIndex === null ? null : createWorkerLink(logger);
   const engine = await createEngine({
     databaseUrl: config.databaseUrl,
     projectDir: config.projectDir,
@@ -60,11 +71,14 @@ async function main(): Promise<void> {
     },
     env: process.env,
     logger,
-    extensions: extensions(),
+    // In a cluster only worker 0 runs the background loops; the link goes last so it sees completed reloads.
+    extensions: link ? [...extensionsForWorker(extensions(), workerIndex === 0), link.extension] : extensions(),
   });
   const server: Server = engine.app.listen(config.HASURA_GRAPHQL_SERVER_PORT, config.HASURA_GRAPHQL_SERVER_HOST, () => {
     logger.info({ port: config.HASURA_GRAPHQL_SERVER_PORT, project: config.projectDir }, "engine listening");
+    link?.ready();
   });
+  link?.listen(() => engine.reload());
   // Subscriptions and WebSocket operations share the HTTP port (contract 8.1).
   engine.attachWebSocket(server);
   let closing = false;
