@@ -108,13 +108,23 @@ describe("limits and shutdown", () => {
   const ADMIN = { "x-hasura-admin-secret": ADMIN_SECRET };
   beforeAll(async () => {
     template = await createBlogTemplate("engine_wsl_tpl");
-    blog = await startBlogEngine(template, { subscriptions: { ...FAST, maxConnections: 2, maxOperationsPerConnection: 1 } });
+    blog = await startBlogEngine(template, { corsDomains: ["http://app.example"], subscriptions: { ...FAST, keepAliveMs: 50, maxConnections: 2, maxOperationsPerConnection: 1 } });
     served = await serve(blog.engine);
   });
   afterAll(async () => {
     await served?.close();
     await blog?.close();
     await template?.drop();
+  });
+
+  test("keep-alives repeat every keepAliveMs; an origin outside HASURA_GRAPHQL_CORS_DOMAIN is refused; a metadata reload closes sockets with 1012", async () => {
+    await expect(WsClient.open(served.url, "graphql-ws", { Origin: "http://evil.example" })).rejects.toThrow("upgrade refused: 400");
+    const client = await WsClient.open(served.url, "graphql-ws", { Origin: "http://app.example" });
+    await client.init(ADMIN);
+    await eventually(() => client.keepAlives.length >= 3);
+    expect(client.keepAlives.slice(0, 3)).toEqual([{ type: "ka" }, { type: "ka" }, { type: "ka" }]);
+    await blog.engine.reload();
+    expect(await client.closed()).toEqual({ code: 1012, reason: "Server state changed, restarting the server" });
   });
 
   test("operations past the per-connection limit answer start-failed; connections past the limit are refused with 503; close() ends every socket with 1012", async () => {
