@@ -85,7 +85,7 @@ describe("event triggers", () => {
 });
 
 describe("cron triggers", () => {
-  test("are the six the issue lists, with their schedules, each posting to its handlers route", () => {
+  test("are the six the issue lists plus the stranded-intake sweeper, with their schedules, each posting to its handlers route", () => {
     expect(metadata.cronTriggers.map((c) => [c.name, c.schedule, c.webhook])).toEqual([
       ["delete_expired_controllers", "0 0 * * *", "{{HANDLERS_BASE_URL}}/crons/delete_expired_controllers"],
       ["monthly_usage_check", "0 0 1 * *", "{{HANDLERS_BASE_URL}}/crons/monthly_usage_check"],
@@ -93,6 +93,7 @@ describe("cron triggers", () => {
       ["verify_domain_records", "*/15 * * * *", "{{HANDLERS_BASE_URL}}/crons/verify_domain_records"],
       ["consolidate_data_subjects", "0 * * * *", "{{HANDLERS_BASE_URL}}/crons/consolidate_data_subjects"],
       ["dsar_compliance_check", "0 8 * * *", "{{HANDLERS_BASE_URL}}/crons/dsar_compliance_check"],
+      ["sweep_stranded_intake", "*/5 * * * *", "{{HANDLERS_BASE_URL}}/crons/sweep_stranded_intake"],
     ]);
     for (const cron of metadata.cronTriggers) {
       expect(cron.headers).toEqual(HANDLER_HEADER);
@@ -109,6 +110,7 @@ describe("cron triggers", () => {
     ["verify_domain_records", "2026-01-15T10:03:00Z", "2026-01-15T10:15:00.000Z"],
     ["consolidate_data_subjects", "2026-01-15T10:03:00Z", "2026-01-15T11:00:00.000Z"],
     ["dsar_compliance_check", "2026-01-15T08:00:00Z", "2026-01-16T08:00:00.000Z"],
+    ["sweep_stranded_intake", "2026-01-15T10:03:00Z", "2026-01-15T10:05:00.000Z"],
   ])("%s after %s next runs at %s (UTC)", (name, from, next) => {
     const cron = metadata.cronTriggers.find((c) => c.name === name);
     expect(cron).toBeDefined();
@@ -217,6 +219,8 @@ describe("GraphQL names", () => {
       "status",
       "processedAt",
       "lastError",
+      "attempts",
+      "lastAttemptAt",
     ]);
   });
 });
