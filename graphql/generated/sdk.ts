@@ -7688,9 +7688,17 @@ export type WebhookIntake_Aggregate_Bool_Exp_Count = {
 
 /** order by aggregate values of table "webhook_intake" */
 export type WebhookIntake_Aggregate_Order_By = {
+  avg?: InputMaybe<WebhookIntake_Avg_Order_By>;
   count?: InputMaybe<Order_By>;
   max?: InputMaybe<WebhookIntake_Max_Order_By>;
   min?: InputMaybe<WebhookIntake_Min_Order_By>;
+  stddev?: InputMaybe<WebhookIntake_Stddev_Order_By>;
+  stddev_pop?: InputMaybe<WebhookIntake_Stddev_Pop_Order_By>;
+  stddev_samp?: InputMaybe<WebhookIntake_Stddev_Samp_Order_By>;
+  sum?: InputMaybe<WebhookIntake_Sum_Order_By>;
+  var_pop?: InputMaybe<WebhookIntake_Var_Pop_Order_By>;
+  var_samp?: InputMaybe<WebhookIntake_Var_Samp_Order_By>;
+  variance?: InputMaybe<WebhookIntake_Variance_Order_By>;
 };
 
 /** append existing jsonb value of filtered columns with new jsonb value */
@@ -7705,11 +7713,16 @@ export type WebhookIntake_Arr_Rel_Insert_Input = {
   on_conflict?: InputMaybe<WebhookIntake_On_Conflict>;
 };
 
+export type WebhookIntake_Avg_Order_By = {
+  attempts?: InputMaybe<Order_By>;
+};
+
 /** Boolean expression to filter rows from the table "webhook_intake". All fields are combined with a logical 'AND'. */
 export type WebhookIntake_Bool_Exp = {
   _and?: InputMaybe<Array<WebhookIntake_Bool_Exp>>;
   _not?: InputMaybe<WebhookIntake_Bool_Exp>;
   _or?: InputMaybe<Array<WebhookIntake_Bool_Exp>>;
+  attempts?: InputMaybe<Int_Comparison_Exp>;
   contentKey?: InputMaybe<String_Comparison_Exp>;
   controller?: InputMaybe<DataControllers_Bool_Exp>;
   controllerId?: InputMaybe<Uuid_Comparison_Exp>;
@@ -7720,6 +7733,7 @@ export type WebhookIntake_Bool_Exp = {
   eventType?: InputMaybe<String_Comparison_Exp>;
   fieldTypes?: InputMaybe<String_Array_Comparison_Exp>;
   id?: InputMaybe<Uuid_Comparison_Exp>;
+  lastAttemptAt?: InputMaybe<Timestamptz_Comparison_Exp>;
   lastError?: InputMaybe<String_Comparison_Exp>;
   pii?: InputMaybe<Jsonb_Comparison_Exp>;
   platformEventId?: InputMaybe<String_Comparison_Exp>;
@@ -7752,8 +7766,14 @@ export type WebhookIntake_Delete_Key_Input = {
   pii?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** input type for incrementing numeric columns in table "webhook_intake" */
+export type WebhookIntake_Inc_Input = {
+  attempts?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** input type for inserting data into table "webhook_intake" */
 export type WebhookIntake_Insert_Input = {
+  attempts?: InputMaybe<Scalars['Int']['input']>;
   contentKey?: InputMaybe<Scalars['String']['input']>;
   controller?: InputMaybe<DataControllers_Obj_Rel_Insert_Input>;
   controllerId?: InputMaybe<Scalars['uuid']['input']>;
@@ -7763,6 +7783,7 @@ export type WebhookIntake_Insert_Input = {
   eventType?: InputMaybe<Scalars['String']['input']>;
   fieldTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   id?: InputMaybe<Scalars['uuid']['input']>;
+  lastAttemptAt?: InputMaybe<Scalars['timestamptz']['input']>;
   lastError?: InputMaybe<Scalars['String']['input']>;
   pii?: InputMaybe<Scalars['jsonb']['input']>;
   platformEventId?: InputMaybe<Scalars['String']['input']>;
@@ -7774,8 +7795,10 @@ export type WebhookIntake_Insert_Input = {
 };
 
 export type WebhookIntake_Max_Order_By = {
+  attempts?: InputMaybe<Order_By>;
   contentKey?: InputMaybe<Order_By>;
   eventType?: InputMaybe<Order_By>;
+  lastAttemptAt?: InputMaybe<Order_By>;
   lastError?: InputMaybe<Order_By>;
   platformEventId?: InputMaybe<Order_By>;
   processedAt?: InputMaybe<Order_By>;
@@ -7786,8 +7809,10 @@ export type WebhookIntake_Max_Order_By = {
 };
 
 export type WebhookIntake_Min_Order_By = {
+  attempts?: InputMaybe<Order_By>;
   contentKey?: InputMaybe<Order_By>;
   eventType?: InputMaybe<Order_By>;
+  lastAttemptAt?: InputMaybe<Order_By>;
   lastError?: InputMaybe<Order_By>;
   platformEventId?: InputMaybe<Order_By>;
   processedAt?: InputMaybe<Order_By>;
@@ -7813,6 +7838,7 @@ export type WebhookIntake_On_Conflict = {
 
 /** Ordering options when selecting data from "webhook_intake". */
 export type WebhookIntake_Order_By = {
+  attempts?: InputMaybe<Order_By>;
   contentKey?: InputMaybe<Order_By>;
   controller?: InputMaybe<DataControllers_Order_By>;
   controllerId?: InputMaybe<Order_By>;
@@ -7822,6 +7848,7 @@ export type WebhookIntake_Order_By = {
   eventType?: InputMaybe<Order_By>;
   fieldTypes?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
+  lastAttemptAt?: InputMaybe<Order_By>;
   lastError?: InputMaybe<Order_By>;
   pii?: InputMaybe<Order_By>;
   platformEventId?: InputMaybe<Order_By>;
@@ -7845,6 +7872,8 @@ export type WebhookIntake_Prepend_Input = {
 /** select columns of table "webhook_intake" */
 export type WebhookIntake_Select_Column =
   /** column name */
+  | 'attempts'
+  /** column name */
   | 'contentKey'
   /** column name */
   | 'controllerId'
@@ -7856,6 +7885,8 @@ export type WebhookIntake_Select_Column =
   | 'fieldTypes'
   /** column name */
   | 'id'
+  /** column name */
+  | 'lastAttemptAt'
   /** column name */
   | 'lastError'
   /** column name */
@@ -7875,12 +7906,14 @@ export type WebhookIntake_Select_Column =
 
 /** input type for updating data in table "webhook_intake" */
 export type WebhookIntake_Set_Input = {
+  attempts?: InputMaybe<Scalars['Int']['input']>;
   contentKey?: InputMaybe<Scalars['String']['input']>;
   controllerId?: InputMaybe<Scalars['uuid']['input']>;
   dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
   eventType?: InputMaybe<Scalars['String']['input']>;
   fieldTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   id?: InputMaybe<Scalars['uuid']['input']>;
+  lastAttemptAt?: InputMaybe<Scalars['timestamptz']['input']>;
   lastError?: InputMaybe<Scalars['String']['input']>;
   pii?: InputMaybe<Scalars['jsonb']['input']>;
   platformEventId?: InputMaybe<Scalars['String']['input']>;
@@ -7889,6 +7922,18 @@ export type WebhookIntake_Set_Input = {
   service?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<Scalars['String']['input']>;
   triggeredAt?: InputMaybe<Scalars['timestamptz']['input']>;
+};
+
+export type WebhookIntake_Stddev_Order_By = {
+  attempts?: InputMaybe<Order_By>;
+};
+
+export type WebhookIntake_Stddev_Pop_Order_By = {
+  attempts?: InputMaybe<Order_By>;
+};
+
+export type WebhookIntake_Stddev_Samp_Order_By = {
+  attempts?: InputMaybe<Order_By>;
 };
 
 /** Streaming cursor of the table "webhookIntake" */
@@ -7901,12 +7946,16 @@ export type WebhookIntake_Stream_Cursor_Input = {
 
 /** Initial value of the column from where the streaming should start */
 export type WebhookIntake_Stream_Cursor_Value_Input = {
+  /** Times the stranded-intake sweeper claimed this row (the event trigger's own retries are counted in the event log). */
+  attempts?: InputMaybe<Scalars['Int']['input']>;
   contentKey?: InputMaybe<Scalars['String']['input']>;
   controllerId?: InputMaybe<Scalars['uuid']['input']>;
   dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
   eventType?: InputMaybe<Scalars['String']['input']>;
   fieldTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   id?: InputMaybe<Scalars['uuid']['input']>;
+  /** When the stranded-intake sweeper last claimed this row; it waits the sweep age again before the next try. */
+  lastAttemptAt?: InputMaybe<Scalars['timestamptz']['input']>;
   lastError?: InputMaybe<Scalars['String']['input']>;
   pii?: InputMaybe<Scalars['jsonb']['input']>;
   platformEventId?: InputMaybe<Scalars['String']['input']>;
@@ -7917,8 +7966,14 @@ export type WebhookIntake_Stream_Cursor_Value_Input = {
   triggeredAt?: InputMaybe<Scalars['timestamptz']['input']>;
 };
 
+export type WebhookIntake_Sum_Order_By = {
+  attempts?: InputMaybe<Order_By>;
+};
+
 /** update columns of table "webhook_intake" */
 export type WebhookIntake_Update_Column =
+  /** column name */
+  | 'attempts'
   /** column name */
   | 'contentKey'
   /** column name */
@@ -7931,6 +7986,8 @@ export type WebhookIntake_Update_Column =
   | 'fieldTypes'
   /** column name */
   | 'id'
+  /** column name */
+  | 'lastAttemptAt'
   /** column name */
   | 'lastError'
   /** column name */
@@ -7957,12 +8014,26 @@ export type WebhookIntake_Updates = {
   _delete_elem?: InputMaybe<WebhookIntake_Delete_Elem_Input>;
   /** delete key/value pair or string element. key/value pairs are matched based on their key value */
   _delete_key?: InputMaybe<WebhookIntake_Delete_Key_Input>;
+  /** increments the numeric columns with given value of the filtered values */
+  _inc?: InputMaybe<WebhookIntake_Inc_Input>;
   /** prepend existing jsonb value of filtered columns with new jsonb value */
   _prepend?: InputMaybe<WebhookIntake_Prepend_Input>;
   /** sets the columns of the filtered rows to the given values */
   _set?: InputMaybe<WebhookIntake_Set_Input>;
   /** filter the rows which have to be updated */
   where: WebhookIntake_Bool_Exp;
+};
+
+export type WebhookIntake_Var_Pop_Order_By = {
+  attempts?: InputMaybe<Order_By>;
+};
+
+export type WebhookIntake_Var_Samp_Order_By = {
+  attempts?: InputMaybe<Order_By>;
+};
+
+export type WebhookIntake_Variance_Order_By = {
+  attempts?: InputMaybe<Order_By>;
 };
 
 export type DeleteDataProcessorMutationVariables = Exact<{
@@ -8150,6 +8221,15 @@ export type ClaimEmailMutationVariables = Exact<{
 
 export type ClaimEmailMutation = { __typename?: 'mutation_root', updateEmailOutbox: { __typename?: 'emailOutbox_mutation_response', affected_rows: number } | null };
 
+export type ClaimStrandedIntakeMutationVariables = Exact<{
+  ids: Array<Scalars['uuid']['input']> | Scalars['uuid']['input'];
+  attemptedBefore: Scalars['timestamptz']['input'];
+  at: Scalars['timestamptz']['input'];
+}>;
+
+
+export type ClaimStrandedIntakeMutation = { __typename?: 'mutation_root', updateWebhookIntake: { __typename?: 'webhookIntake_mutation_response', returning: Array<{ __typename?: 'webhookIntake', id: string, controllerId: string, dataProcessorId: string | null, service: string, eventType: string, platformEventId: string | null, pii: unknown, fieldTypes: Array<string>, triggeredAt: string, status: string, attempts: number }> } | null };
+
 export type ConsolidateDataSubjectsMutationVariables = Exact<{
   subjects: Array<DataSubjects_Updates> | DataSubjects_Updates;
   links: Array<PrivacyPreservingLinks_Updates> | PrivacyPreservingLinks_Updates;
@@ -8172,27 +8252,12 @@ export type CountControllerUsageQueryVariables = Exact<{
 
 export type CountControllerUsageQuery = { __typename?: 'query_root', activities: { __typename?: 'dataProcessingActivities_aggregate', aggregate: { __typename?: 'dataProcessingActivities_aggregate_fields', count: number } | null }, subjects: { __typename?: 'dataSubjects_aggregate', aggregate: { __typename?: 'dataSubjects_aggregate_fields', count: number } | null }, requests: { __typename?: 'dataSubjectRightsRequests_aggregate', aggregate: { __typename?: 'dataSubjectRightsRequests_aggregate_fields', count: number } | null } };
 
-export type CreateDataSubjectWithLinksMutationVariables = Exact<{
-  subject: DataSubjects_Insert_Input;
-  links: Array<PrivacyPreservingLinks_Insert_Input> | PrivacyPreservingLinks_Insert_Input;
-}>;
-
-
-export type CreateDataSubjectWithLinksMutation = { __typename?: 'mutation_root', insertDataSubject: { __typename?: 'dataSubjects', id: string } | null, insertPrivacyPreservingLinks: { __typename?: 'privacyPreservingLinks_mutation_response', returning: Array<{ __typename?: 'privacyPreservingLinks', identifierType: string, identifierHash: string, dataSubjectId: string }> } | null };
-
 export type CreateRightsRequestMutationVariables = Exact<{
   object: DataSubjectRightsRequests_Insert_Input;
 }>;
 
 
 export type CreateRightsRequestMutation = { __typename?: 'mutation_root', insertDataSubjectRightsRequest: { __typename?: 'dataSubjectRightsRequests', id: string, receivedAt: string, dueAt: string | null, status: string } | null };
-
-export type DeleteDataSubjectMutationVariables = Exact<{
-  id: Scalars['uuid']['input'];
-}>;
-
-
-export type DeleteDataSubjectMutation = { __typename?: 'mutation_root', deleteDataSubject: { __typename?: 'dataSubjects', id: string } | null };
 
 export type DeleteExpiredControllerMutationVariables = Exact<{
   id: Scalars['uuid']['input'];
@@ -8343,7 +8408,7 @@ export type FindDueSyncJobsQueryVariables = Exact<{
 }>;
 
 
-export type FindDueSyncJobsQuery = { __typename?: 'query_root', integrationSyncJobs: Array<{ __typename?: 'integrationSyncJobs', id: string, controllerId: string, rightsRequestId: string | null, attempts: number, rightsRequest: { __typename?: 'dataSubjectRightsRequests', requesterEmailEncrypted: string | null } | null, dataProcessor: { __typename?: 'dataProcessors', id: string, service: string, name: string, config: unknown } | null }> };
+export type FindDueSyncJobsQuery = { __typename?: 'query_root', integrationSyncJobs: Array<{ __typename?: 'integrationSyncJobs', id: string, controllerId: string, rightsRequestId: string | null, attempts: number, rightsRequest: { __typename?: 'dataSubjectRightsRequests', requesterEmailEncrypted: string | null } | null, dataProcessor: { __typename?: 'dataProcessors', id: string, service: string, name: string, config: unknown, credentialsRef: string | null } | null }> };
 
 export type FindEmailsByKeyPrefixQueryVariables = Exact<{
   pattern: Scalars['String']['input'];
@@ -8357,7 +8422,7 @@ export type FindErasureProcessorsQueryVariables = Exact<{
 }>;
 
 
-export type FindErasureProcessorsQuery = { __typename?: 'query_root', dataProcessors: Array<{ __typename?: 'dataProcessors', id: string, service: string, name: string, config: unknown }> };
+export type FindErasureProcessorsQuery = { __typename?: 'query_root', dataProcessors: Array<{ __typename?: 'dataProcessors', id: string, service: string, name: string, config: unknown, credentialsRef: string | null }> };
 
 export type FindErasureProgressQueryVariables = Exact<{
   requestId: Scalars['uuid']['input'];
@@ -8493,6 +8558,15 @@ export type FindScheduledEventQueryVariables = Exact<{
 
 
 export type FindScheduledEventQuery = { __typename?: 'query_root', scheduledEvent: { __typename?: 'scheduledEvents', id: string, controllerId: string, ownerId: string, ownerType: string, isActive: boolean, frequencyType: string, frequencyRate: number, nextEventAt: string | null, reference: string | null, payload: unknown, createdAt: string } | null };
+
+export type FindStrandedIntakeQueryVariables = Exact<{
+  receivedBefore: Scalars['timestamptz']['input'];
+  attemptedBefore: Scalars['timestamptz']['input'];
+  limit: Scalars['Int']['input'];
+}>;
+
+
+export type FindStrandedIntakeQuery = { __typename?: 'query_root', webhookIntake: Array<{ __typename?: 'webhookIntake', id: string }> };
 
 export type FindSubjectByEmailHashQueryVariables = Exact<{
   controllerId: Scalars['uuid']['input'];
@@ -8703,7 +8777,28 @@ export type RecordDomainCheckMutationVariables = Exact<{
 
 export type RecordDomainCheckMutation = { __typename?: 'mutation_root', updateDomainVerifications: { __typename?: 'domainVerifications_mutation_response', affected_rows: number } | null };
 
+export type RecordIntakeAttemptErrorMutationVariables = Exact<{
+  id: Scalars['uuid']['input'];
+  error: Scalars['String']['input'];
+}>;
+
+
+export type RecordIntakeAttemptErrorMutation = { __typename?: 'mutation_root', updateWebhookIntake: { __typename?: 'webhookIntake_mutation_response', affected_rows: number } | null };
+
+export type RecordIntakeWithNewSubjectMutationVariables = Exact<{
+  subject: DataSubjects_Insert_Input;
+  links: Array<PrivacyPreservingLinks_Insert_Input> | PrivacyPreservingLinks_Insert_Input;
+  activity: DataProcessingActivities_Insert_Input;
+  intakeId: Scalars['uuid']['input'];
+  processedAt: Scalars['timestamptz']['input'];
+}>;
+
+
+export type RecordIntakeWithNewSubjectMutation = { __typename?: 'mutation_root', insertDataSubject: { __typename?: 'dataSubjects', id: string } | null, insertPrivacyPreservingLinks: { __typename?: 'privacyPreservingLinks_mutation_response', affected_rows: number } | null, insertDataProcessingActivity: { __typename?: 'dataProcessingActivities', id: string } | null, updateWebhookIntakeEvent: { __typename?: 'webhookIntake', id: string } | null };
+
 export type RecordProcessingActivityMutationVariables = Exact<{
+  links: Array<PrivacyPreservingLinks_Insert_Input> | PrivacyPreservingLinks_Insert_Input;
+  newLinks: Array<PrivacyPreservingLinks_Insert_Input> | PrivacyPreservingLinks_Insert_Input;
   activity: DataProcessingActivities_Insert_Input;
   intakeId: Scalars['uuid']['input'];
   processedAt: Scalars['timestamptz']['input'];
@@ -8712,7 +8807,7 @@ export type RecordProcessingActivityMutationVariables = Exact<{
 }>;
 
 
-export type RecordProcessingActivityMutation = { __typename?: 'mutation_root', insertDataProcessingActivity: { __typename?: 'dataProcessingActivities', id: string } | null, updateWebhookIntakeEvent: { __typename?: 'webhookIntake', id: string } | null, updateDataSubjects: { __typename?: 'dataSubjects_mutation_response', affected_rows: number } | null };
+export type RecordProcessingActivityMutation = { __typename?: 'mutation_root', insertPrivacyPreservingLinks: { __typename?: 'privacyPreservingLinks_mutation_response', returning: Array<{ __typename?: 'privacyPreservingLinks', identifierType: string, identifierHash: string, dataSubjectId: string }> } | null, insertNewLinks: { __typename?: 'privacyPreservingLinks_mutation_response', affected_rows: number } | null, insertDataProcessingActivity: { __typename?: 'dataProcessingActivities', id: string } | null, updateWebhookIntakeEvent: { __typename?: 'webhookIntake', id: string } | null, updateDataSubjects: { __typename?: 'dataSubjects_mutation_response', affected_rows: number } | null };
 
 export type RecordSyncJobResultMutationVariables = Exact<{
   id: Scalars['uuid']['input'];
@@ -8760,13 +8855,6 @@ export type SyncCorsOriginsMutationVariables = Exact<{
 
 
 export type SyncCorsOriginsMutation = { __typename?: 'mutation_root', deleteCorsAllowedOrigins: { __typename?: 'corsAllowedOrigins_mutation_response', affected_rows: number } | null, insertCorsAllowedOrigins?: { __typename?: 'corsAllowedOrigins_mutation_response', affected_rows: number } | null };
-
-export type UpsertPrivacyPreservingLinksMutationVariables = Exact<{
-  links: Array<PrivacyPreservingLinks_Insert_Input> | PrivacyPreservingLinks_Insert_Input;
-}>;
-
-
-export type UpsertPrivacyPreservingLinksMutation = { __typename?: 'mutation_root', insertPrivacyPreservingLinks: { __typename?: 'privacyPreservingLinks_mutation_response', returning: Array<{ __typename?: 'privacyPreservingLinks', identifierType: string, identifierHash: string, dataSubjectId: string }> } | null };
 
 export type UpsertUsageRecordsMutationVariables = Exact<{
   objects: Array<UsageRecords_Insert_Input> | UsageRecords_Insert_Input;
@@ -9051,6 +9139,29 @@ export const ClaimEmailDocument = gql`
   }
 }
     `;
+export const ClaimStrandedIntakeDocument = gql`
+    mutation ClaimStrandedIntake($ids: [uuid!]!, $attemptedBefore: timestamptz!, $at: timestamptz!) {
+  updateWebhookIntake(
+    where: {id: {_in: $ids}, status: {_eq: "pending"}, _or: [{lastAttemptAt: {_is_null: true}}, {lastAttemptAt: {_lt: $attemptedBefore}}]}
+    _inc: {attempts: 1}
+    _set: {lastAttemptAt: $at}
+  ) {
+    returning {
+      id
+      controllerId
+      dataProcessorId
+      service
+      eventType
+      platformEventId
+      pii
+      fieldTypes
+      triggeredAt
+      status
+      attempts
+    }
+  }
+}
+    `;
 export const ConsolidateDataSubjectsDocument = gql`
     mutation ConsolidateDataSubjects($subjects: [dataSubjects_updates!]!, $links: [privacyPreservingLinks_updates!]!, $activities: [dataProcessingActivities_updates!]!, $requests: [dataSubjectRightsRequests_updates!]!, $syncJobs: [integrationSyncJobs_updates!]!, $preferenceUpdates: [dataSubjectPreferenceValues_updates!]!, $preferenceDeletes: [uuid!]!) {
   deleteDataSubjectPreferenceValues(where: {id: {_in: $preferenceDeletes}}) {
@@ -9101,23 +9212,6 @@ export const CountControllerUsageDocument = gql`
   }
 }
     `;
-export const CreateDataSubjectWithLinksDocument = gql`
-    mutation CreateDataSubjectWithLinks($subject: dataSubjects_insert_input!, $links: [privacyPreservingLinks_insert_input!]!) {
-  insertDataSubject(object: $subject) {
-    id
-  }
-  insertPrivacyPreservingLinks(
-    objects: $links
-    on_conflict: {constraint: privacy_preserving_links_identifier_key, update_columns: [lastSeenAt]}
-  ) {
-    returning {
-      identifierType
-      identifierHash
-      dataSubjectId
-    }
-  }
-}
-    `;
 export const CreateRightsRequestDocument = gql`
     mutation CreateRightsRequest($object: dataSubjectRightsRequests_insert_input!) {
   insertDataSubjectRightsRequest(object: $object) {
@@ -9125,13 +9219,6 @@ export const CreateRightsRequestDocument = gql`
     receivedAt
     dueAt
     status
-  }
-}
-    `;
-export const DeleteDataSubjectDocument = gql`
-    mutation DeleteDataSubject($id: uuid!) {
-  deleteDataSubject(id: $id) {
-    id
   }
 }
     `;
@@ -9604,6 +9691,7 @@ export const FindDueSyncJobsDocument = gql`
       service
       name
       config
+      credentialsRef
     }
   }
 }
@@ -9628,6 +9716,7 @@ export const FindErasureProcessorsDocument = gql`
     service
     name
     config
+    credentialsRef
   }
 }
     `;
@@ -9957,6 +10046,17 @@ export const FindScheduledEventDocument = gql`
     reference
     payload
     createdAt
+  }
+}
+    `;
+export const FindStrandedIntakeDocument = gql`
+    query FindStrandedIntake($receivedBefore: timestamptz!, $attemptedBefore: timestamptz!, $limit: Int!) {
+  webhookIntake(
+    where: {status: {_eq: "pending"}, receivedAt: {_lt: $receivedBefore}, _or: [{lastAttemptAt: {_is_null: true}}, {lastAttemptAt: {_lt: $attemptedBefore}}]}
+    order_by: [{receivedAt: asc}, {id: asc}]
+    limit: $limit
+  ) {
+    id
   }
 }
     `;
@@ -10354,8 +10454,53 @@ export const RecordDomainCheckDocument = gql`
   }
 }
     `;
+export const RecordIntakeAttemptErrorDocument = gql`
+    mutation RecordIntakeAttemptError($id: uuid!, $error: String!) {
+  updateWebhookIntake(
+    where: {id: {_eq: $id}, status: {_eq: "pending"}}
+    _set: {lastError: $error}
+  ) {
+    affected_rows
+  }
+}
+    `;
+export const RecordIntakeWithNewSubjectDocument = gql`
+    mutation RecordIntakeWithNewSubject($subject: dataSubjects_insert_input!, $links: [privacyPreservingLinks_insert_input!]!, $activity: dataProcessingActivities_insert_input!, $intakeId: uuid!, $processedAt: timestamptz!) {
+  insertDataSubject(object: $subject) {
+    id
+  }
+  insertPrivacyPreservingLinks(objects: $links) {
+    affected_rows
+  }
+  insertDataProcessingActivity(
+    object: $activity
+    on_conflict: {constraint: data_processing_activities_dedup_key, update_columns: []}
+  ) {
+    id
+  }
+  updateWebhookIntakeEvent(
+    pk_columns: {id: $intakeId}
+    _set: {status: "processed", processedAt: $processedAt, lastError: null}
+  ) {
+    id
+  }
+}
+    `;
 export const RecordProcessingActivityDocument = gql`
-    mutation RecordProcessingActivity($activity: dataProcessingActivities_insert_input!, $intakeId: uuid!, $processedAt: timestamptz!, $subjectIds: [uuid!]!, $seenAt: timestamptz!) {
+    mutation RecordProcessingActivity($links: [privacyPreservingLinks_insert_input!]!, $newLinks: [privacyPreservingLinks_insert_input!]!, $activity: dataProcessingActivities_insert_input!, $intakeId: uuid!, $processedAt: timestamptz!, $subjectIds: [uuid!]!, $seenAt: timestamptz!) {
+  insertPrivacyPreservingLinks(
+    objects: $links
+    on_conflict: {constraint: privacy_preserving_links_identifier_key, update_columns: [lastSeenAt]}
+  ) {
+    returning {
+      identifierType
+      identifierHash
+      dataSubjectId
+    }
+  }
+  insertNewLinks: insertPrivacyPreservingLinks(objects: $newLinks) {
+    affected_rows
+  }
   insertDataProcessingActivity(
     object: $activity
     on_conflict: {constraint: data_processing_activities_dedup_key, update_columns: []}
@@ -10463,20 +10608,6 @@ export const SyncCorsOriginsDocument = gql`
   }
 }
     `;
-export const UpsertPrivacyPreservingLinksDocument = gql`
-    mutation UpsertPrivacyPreservingLinks($links: [privacyPreservingLinks_insert_input!]!) {
-  insertPrivacyPreservingLinks(
-    objects: $links
-    on_conflict: {constraint: privacy_preserving_links_identifier_key, update_columns: [lastSeenAt]}
-  ) {
-    returning {
-      identifierType
-      identifierHash
-      dataSubjectId
-    }
-  }
-}
-    `;
 export const UpsertUsageRecordsDocument = gql`
     mutation UpsertUsageRecords($objects: [usageRecords_insert_input!]!) {
   insertUsageRecords(
@@ -10564,20 +10695,17 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     ClaimEmail(variables: ClaimEmailMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ClaimEmailMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<ClaimEmailMutation>({ document: ClaimEmailDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ClaimEmail', 'mutation', variables);
     },
+    ClaimStrandedIntake(variables: ClaimStrandedIntakeMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ClaimStrandedIntakeMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ClaimStrandedIntakeMutation>({ document: ClaimStrandedIntakeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ClaimStrandedIntake', 'mutation', variables);
+    },
     ConsolidateDataSubjects(variables: ConsolidateDataSubjectsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConsolidateDataSubjectsMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<ConsolidateDataSubjectsMutation>({ document: ConsolidateDataSubjectsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConsolidateDataSubjects', 'mutation', variables);
     },
     CountControllerUsage(variables: CountControllerUsageQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CountControllerUsageQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<CountControllerUsageQuery>({ document: CountControllerUsageDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CountControllerUsage', 'query', variables);
     },
-    CreateDataSubjectWithLinks(variables: CreateDataSubjectWithLinksMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateDataSubjectWithLinksMutation> {
-      return withWrapper((wrappedRequestHeaders) => client.request<CreateDataSubjectWithLinksMutation>({ document: CreateDataSubjectWithLinksDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateDataSubjectWithLinks', 'mutation', variables);
-    },
     CreateRightsRequest(variables: CreateRightsRequestMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateRightsRequestMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateRightsRequestMutation>({ document: CreateRightsRequestDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateRightsRequest', 'mutation', variables);
-    },
-    DeleteDataSubject(variables: DeleteDataSubjectMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeleteDataSubjectMutation> {
-      return withWrapper((wrappedRequestHeaders) => client.request<DeleteDataSubjectMutation>({ document: DeleteDataSubjectDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteDataSubject', 'mutation', variables);
     },
     DeleteExpiredController(variables: DeleteExpiredControllerMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeleteExpiredControllerMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<DeleteExpiredControllerMutation>({ document: DeleteExpiredControllerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteExpiredController', 'mutation', variables);
@@ -10693,6 +10821,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     FindScheduledEvent(variables: FindScheduledEventQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindScheduledEventQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<FindScheduledEventQuery>({ document: FindScheduledEventDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindScheduledEvent', 'query', variables);
     },
+    FindStrandedIntake(variables: FindStrandedIntakeQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindStrandedIntakeQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<FindStrandedIntakeQuery>({ document: FindStrandedIntakeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindStrandedIntake', 'query', variables);
+    },
     FindSubjectByEmailHash(variables: FindSubjectByEmailHashQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindSubjectByEmailHashQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<FindSubjectByEmailHashQuery>({ document: FindSubjectByEmailHashDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindSubjectByEmailHash', 'query', variables);
     },
@@ -10765,6 +10896,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     RecordDomainCheck(variables: RecordDomainCheckMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RecordDomainCheckMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RecordDomainCheckMutation>({ document: RecordDomainCheckDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordDomainCheck', 'mutation', variables);
     },
+    RecordIntakeAttemptError(variables: RecordIntakeAttemptErrorMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RecordIntakeAttemptErrorMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RecordIntakeAttemptErrorMutation>({ document: RecordIntakeAttemptErrorDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordIntakeAttemptError', 'mutation', variables);
+    },
+    RecordIntakeWithNewSubject(variables: RecordIntakeWithNewSubjectMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RecordIntakeWithNewSubjectMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RecordIntakeWithNewSubjectMutation>({ document: RecordIntakeWithNewSubjectDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordIntakeWithNewSubject', 'mutation', variables);
+    },
     RecordProcessingActivity(variables: RecordProcessingActivityMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RecordProcessingActivityMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RecordProcessingActivityMutation>({ document: RecordProcessingActivityDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RecordProcessingActivity', 'mutation', variables);
     },
@@ -10780,9 +10917,6 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     SyncCorsOrigins(variables: SyncCorsOriginsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SyncCorsOriginsMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<SyncCorsOriginsMutation>({ document: SyncCorsOriginsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SyncCorsOrigins', 'mutation', variables);
     },
-    UpsertPrivacyPreservingLinks(variables: UpsertPrivacyPreservingLinksMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UpsertPrivacyPreservingLinksMutation> {
-      return withWrapper((wrappedRequestHeaders) => client.request<UpsertPrivacyPreservingLinksMutation>({ document: UpsertPrivacyPreservingLinksDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpsertPrivacyPreservingLinks', 'mutation', variables);
-    },
     UpsertUsageRecords(variables: UpsertUsageRecordsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UpsertUsageRecordsMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<UpsertUsageRecordsMutation>({ document: UpsertUsageRecordsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpsertUsageRecords', 'mutation', variables);
     }
@@ -10797,12 +10931,11 @@ export interface OperationVariables {
   ApplyRetentionPolicy: ApplyRetentionPolicyMutationVariables;
   ClaimConsentSyncJob: ClaimConsentSyncJobMutationVariables;
   ClaimEmail: ClaimEmailMutationVariables;
+  ClaimStrandedIntake: ClaimStrandedIntakeMutationVariables;
   ConsolidateDataSubjects: ConsolidateDataSubjectsMutationVariables;
   CountControllerUsage: CountControllerUsageQueryVariables;
-  CreateDataSubjectWithLinks: CreateDataSubjectWithLinksMutationVariables;
   CreateRightsRequest: CreateRightsRequestMutationVariables;
   DeleteDataProcessor: DeleteDataProcessorMutationVariables;
-  DeleteDataSubject: DeleteDataSubjectMutationVariables;
   DeleteExpiredController: DeleteExpiredControllerMutationVariables;
   EraseRightsSubjects: EraseRightsSubjectsMutationVariables;
   FindActivityForCompliance: FindActivityForComplianceQueryVariables;
@@ -10849,6 +10982,7 @@ export interface OperationVariables {
   FindRightsRequest: FindRightsRequestQueryVariables;
   FindRightsRequestDeadline: FindRightsRequestDeadlineQueryVariables;
   FindScheduledEvent: FindScheduledEventQueryVariables;
+  FindStrandedIntake: FindStrandedIntakeQueryVariables;
   FindSubjectByEmailHash: FindSubjectByEmailHashQueryVariables;
   FindSubjectConsent: FindSubjectConsentQueryVariables;
   FindSubjectContext: FindSubjectContextQueryVariables;
@@ -10879,6 +11013,8 @@ export interface OperationVariables {
   RecordConsentDecision: RecordConsentDecisionMutationVariables;
   RecordConsentSyncResult: RecordConsentSyncResultMutationVariables;
   RecordDomainCheck: RecordDomainCheckMutationVariables;
+  RecordIntakeAttemptError: RecordIntakeAttemptErrorMutationVariables;
+  RecordIntakeWithNewSubject: RecordIntakeWithNewSubjectMutationVariables;
   RecordProcessingActivity: RecordProcessingActivityMutationVariables;
   RecordSyncJobResult: RecordSyncJobResultMutationVariables;
   SetActivityCompliance: SetActivityComplianceMutationVariables;
@@ -10886,7 +11022,6 @@ export interface OperationVariables {
   SyncCorsOrigins: SyncCorsOriginsMutationVariables;
   UpdateDataControllerSecrets: UpdateDataControllerSecretsMutationVariables;
   UpdateDataProcessor: UpdateDataProcessorMutationVariables;
-  UpsertPrivacyPreservingLinks: UpsertPrivacyPreservingLinksMutationVariables;
   UpsertUsageRecords: UpsertUsageRecordsMutationVariables;
 }
 
@@ -10898,12 +11033,11 @@ export interface OperationResults {
   ApplyRetentionPolicy: ApplyRetentionPolicyMutation;
   ClaimConsentSyncJob: ClaimConsentSyncJobMutation;
   ClaimEmail: ClaimEmailMutation;
+  ClaimStrandedIntake: ClaimStrandedIntakeMutation;
   ConsolidateDataSubjects: ConsolidateDataSubjectsMutation;
   CountControllerUsage: CountControllerUsageQuery;
-  CreateDataSubjectWithLinks: CreateDataSubjectWithLinksMutation;
   CreateRightsRequest: CreateRightsRequestMutation;
   DeleteDataProcessor: DeleteDataProcessorMutation;
-  DeleteDataSubject: DeleteDataSubjectMutation;
   DeleteExpiredController: DeleteExpiredControllerMutation;
   EraseRightsSubjects: EraseRightsSubjectsMutation;
   FindActivityForCompliance: FindActivityForComplianceQuery;
@@ -10950,6 +11084,7 @@ export interface OperationResults {
   FindRightsRequest: FindRightsRequestQuery;
   FindRightsRequestDeadline: FindRightsRequestDeadlineQuery;
   FindScheduledEvent: FindScheduledEventQuery;
+  FindStrandedIntake: FindStrandedIntakeQuery;
   FindSubjectByEmailHash: FindSubjectByEmailHashQuery;
   FindSubjectConsent: FindSubjectConsentQuery;
   FindSubjectContext: FindSubjectContextQuery;
@@ -10980,6 +11115,8 @@ export interface OperationResults {
   RecordConsentDecision: RecordConsentDecisionMutation;
   RecordConsentSyncResult: RecordConsentSyncResultMutation;
   RecordDomainCheck: RecordDomainCheckMutation;
+  RecordIntakeAttemptError: RecordIntakeAttemptErrorMutation;
+  RecordIntakeWithNewSubject: RecordIntakeWithNewSubjectMutation;
   RecordProcessingActivity: RecordProcessingActivityMutation;
   RecordSyncJobResult: RecordSyncJobResultMutation;
   SetActivityCompliance: SetActivityComplianceMutation;
@@ -10987,7 +11124,6 @@ export interface OperationResults {
   SyncCorsOrigins: SyncCorsOriginsMutation;
   UpdateDataControllerSecrets: UpdateDataControllerSecretsMutation;
   UpdateDataProcessor: UpdateDataProcessorMutation;
-  UpsertPrivacyPreservingLinks: UpsertPrivacyPreservingLinksMutation;
   UpsertUsageRecords: UpsertUsageRecordsMutation;
 }
 
