@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { parseEnv, SharedConfigSchema } from "../../common/src/config";
+import { IntakeSweepConfigSchema } from "./intake/config";
 import { IntegrationSyncConfigSchema } from "./integrations/config";
 import { RightsConfigSchema } from "./rights/config";
 
@@ -50,6 +51,8 @@ export const HandlersConfigSchema = SharedConfigSchema.extend({
   // Outbound integration calls and the consent sync worker (integrations/config.ts).
   ...IntegrationSyncConfigSchema.shape,
   ...RightsConfigSchema.shape,
+  // The stranded-intake sweeper (intake/config.ts).
+  ...IntakeSweepConfigSchema.shape,
 });
 
 export type HandlersConfig = z.infer<typeof HandlersConfigSchema>;

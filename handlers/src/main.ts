@@ -17,6 +17,7 @@ import type { HandlersConfig } from "./config";
 import { createCronHandlers } from "./crons";
 import { createTxtResolver } from "./dns/txt-resolver";
 import { createEventHandlers } from "./events";
+import { intakeSweepOptionsFromConfig } from "./intake/config";
 import { createIntegrationClient } from "./integrations/client";
 import { runDueSyncJobs } from "./integrations/run-sync-jobs";
 import { deliverDueEmails } from "./mail/deliver-due-emails";
@@ -101,7 +102,7 @@ function main(): void {
   const registry = createRegistry({
     events: createEventHandlers(services),
     actions: createActionHandlers(services),
-    crons: createCronHandlers({ ...services, resolveTxt: createTxtResolver({ servers: config.DNS_RESOLVERS }) }),
+    crons: createCronHandlers({ ...services, resolveTxt: createTxtResolver({ servers: config.DNS_RESOLVERS }), intakeSweep: intakeSweepOptionsFromConfig(config) }),
   });
   const app = createApp({
     webhookSecret: config.HANDLERS_WEBHOOK_SECRET,

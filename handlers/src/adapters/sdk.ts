@@ -15,6 +15,7 @@ import { RIGHTS_RESULT_SCHEMAS } from "../rights/operations";
 import { CONSENT_RESULT_SCHEMAS } from "../consent/operations";
 import { INTEGRATION_RESULT_SCHEMAS } from "../integrations/operations";
 import { DOCUMENT_RESULT_SCHEMAS } from "../documents/operations";
+import { INTAKE_RESULT_SCHEMAS } from "../intake/operations";
 import type { OperationVariables as GeneratedVariables } from "../../../graphql/generated/sdk";
 import type { RunOperation } from "./graphql";
 
@@ -23,51 +24,8 @@ const timestamp = z.string().min(1);
 const affected = z.object({ affected_rows: z.number().int() });
 const jsonObject = z.record(z.string(), z.unknown());
 
-const LinkWithSubjectSchema = z.object({
-  identifierType: z.string(),
-  identifierHash: z.string(),
-  dataSubjectId: uuid,
-  dataSubject: z.object({ id: uuid, status: z.string(), mergedInto: uuid.nullable(), createdAt: timestamp }),
-});
-const PurposeRefSchema = z.object({ id: uuid, slug: z.string(), legalBasis: z.string(), status: z.string() });
-const LinkOwnerSchema = z.object({ identifierType: z.string(), identifierHash: z.string(), dataSubjectId: uuid });
-
 /** Result schemas by operation name. */
 export const RESULT_SCHEMAS = {
-  FindIntakeContext: z.object({
-    webhookIntakeEvent: z
-      .object({
-        id: uuid,
-        status: z.string(),
-        dataProcessor: z
-          .object({
-            id: uuid,
-            service: z.string(),
-            status: z.string(),
-            config: jsonObject,
-            controller: z.object({ purposes: z.array(PurposeRefSchema) }),
-          })
-          .nullable(),
-      })
-      .nullable(),
-    privacyPreservingLinks: z.array(LinkWithSubjectSchema),
-  }),
-  FindLinksByIdentifiers: z.object({ privacyPreservingLinks: z.array(LinkWithSubjectSchema) }),
-  CreateDataSubjectWithLinks: z.object({
-    insertDataSubject: z.object({ id: uuid }).nullable(),
-    insertPrivacyPreservingLinks: z.object({ returning: z.array(LinkOwnerSchema) }).nullable(),
-  }),
-  UpsertPrivacyPreservingLinks: z.object({
-    insertPrivacyPreservingLinks: z.object({ returning: z.array(LinkOwnerSchema) }).nullable(),
-  }),
-  DeleteDataSubject: z.object({ deleteDataSubject: z.object({ id: uuid }).nullable() }),
-  MergeDataSubjects: z.object({ updateDataSubjects: affected.nullable() }),
-  RecordProcessingActivity: z.object({
-    insertDataProcessingActivity: z.object({ id: uuid }).nullable(),
-    updateWebhookIntakeEvent: z.object({ id: uuid }).nullable(),
-    updateDataSubjects: affected.nullable(),
-  }),
-  MarkIntakeFailed: z.object({ updateWebhookIntake: affected.nullable() }),
   FindActivityForCompliance: z.object({
     dataProcessingActivity: z
       .object({
@@ -199,6 +157,7 @@ export const RESULT_SCHEMAS = {
   ...CONSENT_RESULT_SCHEMAS,
   ...INTEGRATION_RESULT_SCHEMAS,
   ...DOCUMENT_RESULT_SCHEMAS,
+  ...INTAKE_RESULT_SCHEMAS,
 } as const;
 
 type ResultSchemas = typeof RESULT_SCHEMAS;

@@ -10,6 +10,7 @@ import { monthly_usage_check } from "./monthly_usage_check";
 import { process_scheduled_events } from "./process_scheduled_events";
 import { createRightsCronHandlers } from "../rights";
 import type { CronServices } from "./services";
+import { sweep_stranded_intake } from "./sweep_stranded_intake";
 import { verify_domain_records } from "./verify_domain_records";
 
 export type { CronServices } from "./services";
@@ -21,6 +22,7 @@ export function createCronHandlers(services: CronServices): CronHandler[] {
     bindCronModule(monthly_usage_check, services),
     bindCronModule(verify_domain_records, services),
     bindCronModule(consolidate_data_subjects, services),
+    bindCronModule(sweep_stranded_intake, services),
     ...(services.rights ? createRightsCronHandlers({ ...services, rights: services.rights }) : []),
   ];
 }

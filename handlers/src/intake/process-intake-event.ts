@@ -5,7 +5,15 @@
  * 2. resolve the data subject from the keyed hashes (identity/);
  * 3. insert the activity with subject, processor, event type, PII field types,
  *    triggered_at, the integration's legal basis and purpose, and a
- *    de-duplication key, and mark the intake row processed, in one transaction.
+ *    de-duplication key, and mark the intake row processed, in the same
+ *    transaction as the subject's new links (and the subject when it is new).
+ *
+ * GraphQL round trips per event: FindIntakeContext (row status, integration
+ * policy and the links of the event's hashes in one query) and one mutation
+ * (RecordIntakeWithNewSubject or RecordProcessingActivity); a lost race on a
+ * new identifier adds one read and one write, a merge one update per
+ * identifier type. The event trigger and the stranded-intake sweeper
+ * (sweep-stranded-intake.ts) both call this function.
  *
  * The de-duplication key is `<service>:<platform event id>` when the platform
  * gives one (the same event can never count twice, whatever path it took),
@@ -16,7 +24,7 @@ import { z } from "zod";
 import type { Logger } from "../../../common/src/logger";
 import type { HandlersSdk } from "../adapters/sdk";
 import { LegalBasisSchema, readProcessorPolicy } from "../compliance/legal-basis";
-import { resolveDataSubject, type ResolveDeps } from "../identity/resolve-data-subject";
+import { catchLinkTaken, resolveDataSubject, type LinkRow, type ResolveDeps, type SubjectWriter } from "../identity/resolve-data-subject";
 
 const HashSchema = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -36,7 +44,7 @@ export const IntakeRowSchema = z.object({
 export type IntakeRow = z.infer<typeof IntakeRowSchema>;
 
 export interface ProcessIntakeDeps {
-  sdk: Pick<HandlersSdk, "FindIntakeContext" | "RecordProcessingActivity" | "MarkIntakeFailed"> & ResolveDeps["sdk"];
+  sdk: Pick<HandlersSdk, "FindIntakeContext" | "RecordProcessingActivity" | "RecordIntakeWithNewSubject" | "MarkIntakeFailed"> & ResolveDeps["sdk"];
   logger: Logger;
   now: () => Date;
 }
@@ -77,6 +85,47 @@ export async function processIntakeEvent(row: IntakeRow, deps: ProcessIntakeDeps
 
   const triggeredAt = new Date(row.triggered_at);
   const seenAt = Number.isNaN(triggeredAt.getTime()) ? deps.now() : triggeredAt;
+  const fieldTypes = [...new Set([...row.field_types, ...row.pii.map((p) => p.type)])].sort();
+  const activity = (dataSubjectId: string | null) => ({
+    controllerId: row.controller_id,
+    dataSubjectId,
+    dataProcessorId: row.data_processor_id,
+    intakeId: row.id,
+    purposeId: purpose?.id ?? null,
+    eventType: row.event_type,
+    piiFieldTypes: fieldTypes,
+    legalBasis: basis.data,
+    purpose: policy.purpose ?? purpose?.slug ?? null,
+    triggeredAt: seenAt.toISOString(),
+    dedupKey: dedupKeyFor(row),
+  });
+  const processedAt = deps.now().toISOString();
+  // The activity and the processed mark ride in the same mutation as the
+  // subject and its links: one read (FindIntakeContext) and one write per
+  // event when nothing races it (identity/resolve-data-subject.ts).
+  const record = (subjectId: string | null, links: readonly LinkRow[], newLinks: readonly LinkRow[]) =>
+    deps.sdk.RecordProcessingActivity({
+      links: [...links],
+      newLinks: [...newLinks],
+      activity: activity(subjectId),
+      intakeId: row.id,
+      processedAt,
+      subjectIds: subjectId ? [subjectId] : [],
+      seenAt: seenAt.toISOString(),
+    });
+  const writer: SubjectWriter<string | null> = {
+    withoutSubject: async () => (await record(null, [], [])).insertDataProcessingActivity?.id ?? null,
+    withSubject: (subjectId, known, added) =>
+      catchLinkTaken(async () => {
+        const result = await record(subjectId, known, added);
+        return { kind: "written", owners: result.insertPrivacyPreservingLinks?.returning ?? [], result: result.insertDataProcessingActivity?.id ?? null } as const;
+      }),
+    withNewSubject: (subject, links) =>
+      catchLinkTaken(async () => {
+        const result = await deps.sdk.RecordIntakeWithNewSubject({ subject, links, activity: activity(subject.id), intakeId: row.id, processedAt });
+        return { kind: "written", result: result.insertDataProcessingActivity?.id ?? null } as const;
+      }),
+  };
   const resolved = await resolveDataSubject(
     {
       controllerId: row.controller_id,
@@ -86,32 +135,12 @@ export async function processIntakeEvent(row: IntakeRow, deps: ProcessIntakeDeps
       prefetched: context.privacyPreservingLinks,
     },
     deps,
+    writer,
   );
-  const subjectId = resolved.kind === "resolved" ? resolved.subjectId : null;
-  const fieldTypes = [...new Set([...row.field_types, ...row.pii.map((p) => p.type)])].sort();
-  const result = await deps.sdk.RecordProcessingActivity({
-    activity: {
-      controllerId: row.controller_id,
-      dataSubjectId: subjectId,
-      dataProcessorId: row.data_processor_id,
-      intakeId: row.id,
-      purposeId: purpose?.id ?? null,
-      eventType: row.event_type,
-      piiFieldTypes: fieldTypes,
-      legalBasis: basis.data,
-      purpose: policy.purpose ?? purpose?.slug ?? null,
-      triggeredAt: seenAt.toISOString(),
-      dedupKey: dedupKeyFor(row),
-    },
-    intakeId: row.id,
-    processedAt: deps.now().toISOString(),
-    subjectIds: subjectId ? [subjectId] : [],
-    seenAt: seenAt.toISOString(),
-  });
   return {
     outcome: "recorded",
-    activityId: result.insertDataProcessingActivity?.id ?? null,
-    dataSubjectId: subjectId,
+    activityId: resolved.written,
+    dataSubjectId: resolved.kind === "resolved" ? resolved.subjectId : null,
     createdSubject: resolved.kind === "resolved" && resolved.created,
   };
 }
