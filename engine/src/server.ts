@@ -13,7 +13,7 @@ import type { Logger } from "../../common/src/logger";
 import { silentLogger } from "../../common/src/logger";
 import { loadMetadata, type EngineMetadata } from "./metadata";
 import { introspectCatalog } from "./introspection/catalog";
-import { buildTableModel, type TableModel } from "./schema/model";
+import { buildTableModel, modelOptionsFromEnv, type TableModel } from "./schema/model";
 import { buildRoleSchema } from "./schema/build";
 import type { EngineContext, EngineExtension, ExtensionRootField } from "./extensions";
 import { parseJwtConfig } from "./auth/jwt-config";
@@ -103,7 +103,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const load = async (): Promise<EngineState> => {
     const metadata: EngineMetadata = loadMetadata(projectDir);
     const catalog = await introspectCatalog(pool);
-    const model = buildTableModel(metadata, catalog);
+    const model = buildTableModel(metadata, catalog, modelOptionsFromEnv(options.env ?? {}));
     const ctx: EngineContext = { pool, metadata, catalog, logger, env: options.env ?? {}, projectDir };
     const cache = new Map<string, GraphQLSchema>();
     const schemaFor = (role: string, backendOnly: boolean): GraphQLSchema => {

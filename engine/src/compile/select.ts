@@ -7,8 +7,10 @@
  */
 import { sql, sqlAnd, SQL_TRUE, type Sql, type AliasGenerator } from "./sql";
 import { compileWhere, relationshipJoin, selectPermissionFilter, castValue, type BoolContext } from "./where";
-import type { ColumnInfo, TableInfo } from "../schema/model";
-import { getTable } from "../schema/model";
+import type { ColumnInfo, ComputedFieldInfo, TableInfo } from "../schema/model";
+import { computedFieldColumn, getTable } from "../schema/model";
+import type { TrackedFunctionInfo } from "../schema/functions";
+import { functionCall } from "./functions";
 import { roleView } from "../permissions/role-view";
 import type { FieldSelection } from "../execute/selection";
 import { HasuraError } from "../errors";
@@ -55,8 +57,8 @@ export function jsonObject(pairs: ReadonlyArray<[string, Sql]>): Sql {
 }
 
 /** Output expression of a column, honouring `path` on json columns and numeric stringification. */
-function columnExpr(alias: string, column: ColumnInfo, args: Record<string, unknown>, ctx: CompileContext): Sql {
-  const ref = sql.ident(alias, column.name);
+function columnExpr(alias: string, column: ColumnInfo, args: Record<string, unknown>, ctx: CompileContext, value?: Sql): Sql {
+  const ref = value ?? sql.ident(alias, column.name);
   if ((column.kind === "json" || column.kind === "jsonb") && typeof args.path === "string") {
     return sql`${ref} #> ${parseJsonPath(args.path)}::text[]`;
   }
@@ -114,6 +116,18 @@ export function rowJson(table: TableInfo, alias: string, fields: readonly FieldS
       pairs.push([f.key, sql`(${aggregateQuery(remote, f, ctx, (r) => relationshipJoin(alias, r, aggRel))})`]);
       continue;
     }
+    const cf = table.computedFields.find((c) => c.name === f.name);
+    if (cf) {
+      const call = computedFieldCall(cf, alias, f.args.args, ctx, `${f.path}.args.args`);
+      if (cf.returns.kind === "scalar") {
+        pairs.push([f.key, sql`(${columnExpr(alias, computedFieldColumn(cf), f.args, ctx, call)})`]);
+      } else {
+        // Rows of a set-returning computed field obey the returned table's select permission (Schema/Select.hs computedFieldPG).
+        const remote = getTable(ctx.model, cf.returns.table);
+        pairs.push([f.key, sql`(${listQuery(remote, f, ctx, null, call)})`]);
+      }
+      continue;
+    }
     throw new HasuraError("validation-failed", `field '${f.name}' not found in type: '${table.gqlName}'`);
   }
   return jsonObject(pairs);
@@ -132,7 +146,16 @@ interface RowSource {
 }
 
 /** Shared by list, aggregate and relationship fields: filters, permission, order, limits. */
-function rowSource(table: TableInfo, field: FieldSelection, ctx: CompileContext, join: ((alias: string) => Sql) | null): RowSource {
+/** `fn(row, args...)` of a computed field on the row aliased `alias`. */
+export function computedFieldCall(cf: ComputedFieldInfo, alias: string, clientArgs: unknown, ctx: CompileContext, path: string): Sql {
+  return functionCall({ schema: cf.function.schema, name: cf.function.name, args: cf.args, rowAlias: alias, clientArgs, session: ctx.session, path });
+}
+
+/**
+ * `source`, when given, replaces the table as the FROM item (a function call
+ * returning rows of `table`); filters, permissions, order and limits apply alike.
+ */
+function rowSource(table: TableInfo, field: FieldSelection, ctx: CompileContext, join: ((alias: string) => Sql) | null, source?: Sql): RowSource {
   const alias = ctx.aliases.fresh();
   const args = field.args;
   const perm = roleView(table, ctx.role).select;
@@ -164,7 +187,7 @@ function rowSource(table: TableInfo, field: FieldSelection, ctx: CompileContext,
   let limit = typeof args.limit === "number" ? args.limit : null;
   if (perm.limit !== null) limit = limit === null ? perm.limit : Math.min(limit, perm.limit);
   const offset = typeof args.offset === "number" ? args.offset : null;
-  return { alias, from: sql`${sql.ident(table.schema, table.name)} as ${sql.ident(alias)}`, where, distinct, orderKeys, orderDirs, limit, offset };
+  return { alias, from: sql`${source ?? sql.ident(table.schema, table.name)} as ${sql.ident(alias)}`, where, distinct, orderKeys, orderDirs, limit, offset };
 }
 
 function collectOrderBy(
@@ -183,6 +206,13 @@ function collectOrderBy(
       keys.push(sql`${sql.ident(alias, column.name)}`);
       dirs.push(DIRECTIONS[value]);
       columns.push(column.name);
+      continue;
+    }
+    const cf = table.computedFields.find((c) => c.name === name && c.returns.kind === "scalar");
+    if (cf && typeof value === "string") {
+      keys.push(computedFieldCall(cf, alias, undefined, ctx, "$"));
+      dirs.push(DIRECTIONS[value]);
+      columns.push(null);
       continue;
     }
     const rel = table.relationships.find((r) => r.name === name && r.kind === "object");
@@ -253,16 +283,16 @@ function aggOrder(src: RowSource, s: string): Sql {
 }
 
 /** `coalesce(json_agg(row order by keys), '[]')` of a list field (root or array relationship). */
-export function listQuery(table: TableInfo, field: FieldSelection, ctx: CompileContext, join: ((alias: string) => Sql) | null): Sql {
-  const src = rowSource(table, field, ctx, join);
+export function listQuery(table: TableInfo, field: FieldSelection, ctx: CompileContext, join: ((alias: string) => Sql) | null, source?: Sql): Sql {
+  const src = rowSource(table, field, ctx, join, source);
   const s = ctx.aliases.fresh("_s");
   const inner = innerSelect(src, [sql`${rowJson(table, src.alias, field.children, ctx)} as "__j"`]);
   return sql`select coalesce(json_agg(${sql.ident(s, "__j")}${aggOrder(src, s)}), '[]'::json) from (${inner}) as ${sql.ident(s)}`;
 }
 
 /** The `<t>_aggregate` object: aggregate functions and nodes over the same filtered, limited rows. */
-export function aggregateQuery(table: TableInfo, field: FieldSelection, ctx: CompileContext, join: ((alias: string) => Sql) | null): Sql {
-  const src = rowSource(table, field, ctx, join);
+export function aggregateQuery(table: TableInfo, field: FieldSelection, ctx: CompileContext, join: ((alias: string) => Sql) | null, source?: Sql): Sql {
+  const src = rowSource(table, field, ctx, join, source);
   const s = ctx.aliases.fresh("_s");
   const projections: Sql[] = [sql`${sql.ident(src.alias)}.*`];
   const pairs: Array<[string, Sql]> = [];
@@ -330,6 +360,17 @@ export function pkCondition(table: TableInfo, alias: string, args: Record<string
       return sql`${sql.ident(alias, name)} = ${castValue(args[column.gqlName], column)}`;
     }),
   );
+}
+
+/**
+ * A tracked function's root field (`<fn>` or `<fn>_aggregate`): the function
+ * call is the FROM item, the returned table's select permission filters its
+ * rows (docs: schema/postgres/custom-functions, "permissions").
+ */
+export function functionRootQuery(fn: TrackedFunctionInfo, aggregate: boolean, field: FieldSelection, ctx: CompileContext): Sql {
+  const table = getTable(ctx.model, fn.returnTable);
+  const call = functionCall({ schema: fn.schema, name: fn.name, args: fn.args, rowAlias: null, clientArgs: field.args.args, session: ctx.session, path: `${field.path}.args.args` });
+  return aggregate ? aggregateQuery(table, field, ctx, null, call) : listQuery(table, field, ctx, null, call);
 }
 
 /** Wraps a root query so that it returns one row with one json column `root`. */

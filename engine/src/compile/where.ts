@@ -7,7 +7,8 @@
  */
 import { sql, sqlAnd, sqlOr, SQL_TRUE, SQL_FALSE, type Sql, type AliasGenerator } from "./sql";
 import type { ColumnInfo, RelationshipInfo, TableInfo, TableModel } from "../schema/model";
-import { getTable } from "../schema/model";
+import { computedFieldColumn, getTable } from "../schema/model";
+import { functionCall } from "./functions";
 import { HasuraError } from "../errors";
 import type { SessionVariables } from "../extensions";
 import { isSessionVariableName, sessionArray, sessionValue } from "../permissions/session";
@@ -129,6 +130,24 @@ function compileBool(table: TableInfo, alias: string, exp: Record<string, unknow
       const ops = mode === "permission" && !isRecord(value) ? { _eq: value } : value;
       if (!isRecord(ops)) throw new HasuraError("validation-failed", `expected an object for column "${key}"`);
       parts.push(compileComparison(colSql, column, ops, ctx, mode, table, alias, rootAlias));
+      return;
+    }
+    const cf = table.computedFields.find((c) => c.name === key);
+    if (cf) {
+      // Computed fields without client arguments filter like columns (scalar) or like array relationships (SETOF table);
+      // docs: queries/postgres/filters/using-computed-fields.
+      const call = functionCall({ schema: cf.function.schema, name: cf.function.name, args: cf.args, rowAlias: alias, clientArgs: undefined, session: ctx.session, path: "$" });
+      if (cf.returns.kind === "scalar") {
+        const ops = mode === "permission" && !isRecord(value) ? { _eq: value } : value;
+        if (!isRecord(ops)) throw new HasuraError("validation-failed", `expected an object for computed field "${key}"`);
+        parts.push(compileComparison(call, computedFieldColumn(cf), ops, ctx, mode, table, alias, rootAlias));
+      } else if (isRecord(value)) {
+        const remote = getTable(ctx.model, cf.returns.table);
+        const r = ctx.aliases.fresh();
+        const perm = mode === "where" ? selectPermissionFilter(remote, r, ctx) : SQL_TRUE;
+        const nested = compileBool(remote, r, value, ctx, mode, rootAlias);
+        parts.push(sql`exists (select 1 from ${call} as ${sql.ident(r)} where ${sqlAnd([perm, nested])})`);
+      }
       return;
     }
     const rel = table.relationships.find((r) => r.name === key);

@@ -22,7 +22,7 @@ import { collectFields } from "graphql/execution/collectFields";
 import { getVariableValues } from "graphql/execution/values";
 import type { Pool, PoolClient } from "pg";
 import { AliasGenerator, compileSql, sql, type Sql } from "../compile/sql";
-import { aggregateQuery, byPkQuery, listQuery, rootStatement, rowJson, type CompileContext } from "../compile/select";
+import { aggregateQuery, byPkQuery, functionRootQuery, listQuery, rootStatement, rowJson, type CompileContext } from "../compile/select";
 import {
   deleteSql,
   insertRowFromInput,
@@ -103,7 +103,7 @@ class RawResponse {
   constructor(readonly text: string) {}
 }
 
-const TABLE_QUERY_KINDS = new Set<string>(["select", "select_aggregate", "select_by_pk"]);
+const TABLE_QUERY_KINDS = new Set<string>(["select", "select_aggregate", "select_by_pk", "function", "function_aggregate"]);
 
 function mentionsTypename(field: FieldSelection): boolean {
   return field.children.some((c) => c.name === "__typename" || mentionsTypename(c));
@@ -255,6 +255,9 @@ async function runQueryField(pool: Pool, field: FieldSelection, info: RootFieldI
       return (await queryJson(pool, rootStatement(aggregateQuery(table, field, ctx, null)), path, raw)).root;
     case "select_by_pk":
       return (await queryJson(pool, rootStatement(byPkQuery(table, field, ctx)), path, raw)).root ?? null;
+    case "function":
+    case "function_aggregate":
+      return (await queryJson(pool, rootStatement(functionRootQuery(info.function, info.kind === "function_aggregate", field, ctx)), path, raw)).root;
     default:
       throw new HasuraError("validation-failed", `field '${field.name}' is a mutation`, path);
   }
@@ -294,6 +297,9 @@ async function runMutationField(client: PoolClient, field: FieldSelection, info:
   const path = `$.selectionSet.${field.key}`;
   const args = field.args;
   switch (info.kind) {
+    case "function":
+      // A VOLATILE function exposed as a mutation: one statement on the request's transaction.
+      return (await queryJson(client, rootStatement(functionRootQuery(info.function, false, field, ctx)), path)).root;
     case "insert":
     case "insert_one": {
       const objects = info.kind === "insert" ? (args.objects as Record<string, unknown>[]) : [args.object as Record<string, unknown>];

@@ -58,9 +58,45 @@ export const CatalogEnumSchema = z.object({
   values: z.array(z.string()),
 });
 
+/** One IN argument of a function (Hasura supports only IN arguments, docs: schema/postgres/custom-functions). */
+export const CatalogFunctionArgSchema = z.object({
+  /** "" for an unnamed argument (Hasura calls it `arg_<n>`). */
+  name: z.string(),
+  sqlType: z.string(),
+  typeName: z.string(),
+  typeCategory: z.string(),
+  isArray: z.boolean(),
+  hasDefault: z.boolean(),
+  /** The table whose row type the argument is, if any (the table argument of a computed field). */
+  table: z.object({ schema: z.string(), name: z.string() }).nullable(),
+});
+export type CatalogFunctionArg = z.infer<typeof CatalogFunctionArgSchema>;
+
+export const CatalogFunctionSchema = z.object({
+  schema: z.string(),
+  name: z.string(),
+  /** `i` immutable, `s` stable, `v` volatile (pg_proc.provolatile). */
+  volatility: z.enum(["i", "s", "v"]),
+  returnsSet: z.boolean(),
+  /** Return type as `format_type` prints it, its base name and category (element type for arrays). */
+  returnSqlType: z.string(),
+  returnTypeName: z.string(),
+  returnTypeCategory: z.string(),
+  returnIsArray: z.boolean(),
+  /** The table whose row type the function returns, if any. */
+  returnTable: z.object({ schema: z.string(), name: z.string() }).nullable(),
+  /** False when the function has OUT/INOUT/VARIADIC arguments, which Hasura does not support. */
+  onlyInArgs: z.boolean(),
+  args: z.array(CatalogFunctionArgSchema),
+  description: z.string().nullable(),
+});
+export type CatalogFunction = z.infer<typeof CatalogFunctionSchema>;
+
 export const CatalogSchema = z.object({
   tables: z.array(CatalogTableSchema),
   enums: z.array(CatalogEnumSchema),
+  /** Functions (prokind 'f') outside the system schemas; optional so hand-built catalogs need not list any. */
+  functions: z.array(CatalogFunctionSchema).optional(),
 });
 /** The introspected catalog: plain data, no connection. */
 export type Catalog = z.infer<typeof CatalogSchema>;
@@ -123,7 +159,40 @@ select json_build_object(
   'enums', coalesce((
     select json_agg(json_build_object('schema', n.nspname, 'name', ty.typname,
       'values', (select json_agg(e.enumlabel order by e.enumsortorder) from pg_enum e where e.enumtypid = ty.oid)))
-    from pg_type ty join pg_namespace n on n.oid = ty.typnamespace where ty.typtype = 'e'), '[]')
+    from pg_type ty join pg_namespace n on n.oid = ty.typnamespace where ty.typtype = 'e'), '[]'),
+  'functions', coalesce((
+    select json_agg(json_build_object(
+      'schema', n.nspname, 'name', p.proname, 'volatility', p.provolatile, 'returnsSet', p.proretset,
+      'returnSqlType', format_type(p.prorettype, null),
+      'returnTypeName', coalesce(ret.typname, rt.typname),
+      'returnTypeCategory', coalesce(ret.typcategory, rt.typcategory),
+      'returnIsArray', rt.typcategory = 'A' and ret.oid is not null,
+      'returnTable', (select json_build_object('schema', rn.nspname, 'name', rc.relname)
+        from pg_class rc join pg_namespace rn on rn.oid = rc.relnamespace where rc.oid = rt.typrelid and rt.typrelid <> 0),
+      'onlyInArgs', p.proargmodes is null or p.proargmodes <@ array['i']::"char"[],
+      'args', coalesce((
+        select json_agg(json_build_object(
+          'name', coalesce(p.proargnames[u.ord], ''),
+          'sqlType', format_type(u.t, null),
+          'typeName', coalesce(ae.typname, at.typname),
+          'typeCategory', coalesce(ae.typcategory, at.typcategory),
+          'isArray', at.typcategory = 'A' and ae.oid is not null,
+          'hasDefault', u.ord > p.pronargs - p.pronargdefaults,
+          'table', (select json_build_object('schema', an.nspname, 'name', ac.relname)
+            from pg_class ac join pg_namespace an on an.oid = ac.relnamespace where ac.oid = at.typrelid and at.typrelid <> 0)
+        ) order by u.ord)
+        from unnest(p.proargtypes::oid[]) with ordinality u(t, ord)
+        join pg_type at on at.oid = u.t
+        left join pg_type ae on ae.oid = at.typelem and at.typcategory = 'A'), '[]'),
+      'description', obj_description(p.oid, 'pg_proc')
+    ) order by n.nspname, p.proname)
+    from pg_proc p
+    join pg_namespace n on n.oid = p.pronamespace
+    join pg_type rt on rt.oid = p.prorettype
+    left join pg_type ret on ret.oid = rt.typelem and rt.typcategory = 'A'
+    where p.prokind = 'f'
+      and n.nspname <> all (array['pg_catalog', 'information_schema', 'hdb_catalog'])
+      and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'), '[]')
 ) as catalog`;
 
 /**
@@ -133,6 +202,11 @@ select json_build_object(
 export async function introspectCatalog(db: Pool | PoolClient): Promise<Catalog> {
   const result = await db.query<{ catalog: unknown }>(CATALOG_SQL);
   return CatalogSchema.parse(result.rows[0]?.catalog);
+}
+
+/** The overloads of a function of the catalog by schema and name. */
+export function findCatalogFunction(catalog: Catalog, schema: string, name: string): CatalogFunction[] {
+  return (catalog.functions ?? []).filter((f) => f.schema === schema && f.name === name);
 }
 
 /** Finds a table of the catalog by schema and name. */

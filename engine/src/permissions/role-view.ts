@@ -27,7 +27,7 @@ export function roleView(table: TableInfo, opts: RoleOptions): RoleView {
     const all = table.columns.map((c) => c.name);
     const writable = table.columns.filter((c) => c.writable).map((c) => c.name);
     return {
-      select: { columns: all, filter: {}, limit: null, allowAggregations: true, queryRootFields: null, subscriptionRootFields: null },
+      select: { columns: all, filter: {}, limit: null, allowAggregations: true, computedFields: table.computedFields.map((c) => c.name), queryRootFields: null, subscriptionRootFields: null },
       insert: { check: {}, columns: writable, set: {}, backendOnly: false },
       update: { columns: writable, filter: {}, check: null, set: {}, backendOnly: false },
       delete: { filter: {}, backendOnly: false },

@@ -28,15 +28,18 @@ import {
   type GraphQLNamedType,
   type GraphQLOutputType,
 } from "graphql";
-import type { ColumnInfo, RelationshipInfo, TableInfo, TableModel } from "./model";
-import { getTable } from "./model";
+import type { ColumnInfo, ComputedFieldInfo, RelationshipInfo, TableInfo, TableModel, TrackedFunctionInfo } from "./model";
+import { computedFieldColumn, getTable, hasInputArgs } from "./model";
+import type { FunctionArgInfo } from "./functions";
 import { typeNames, NUMERIC_AGGREGATES, ORDERED_AGGREGATES, type RootFieldKind } from "./inflection";
-import { roleView, type RoleOptions, type RoleView } from "../permissions/role-view";
+import { ADMIN_ROLE, roleView, type RoleOptions, type RoleView } from "../permissions/role-view";
 import type { ExtensionRootField } from "../extensions";
 
 /** What the executor needs to know about a root field. */
 export type RootFieldInfo =
   | { kind: RootFieldKind; table: string }
+  /** A tracked function's root field (`function`) or its `_aggregate`; `table` is the returned table. */
+  | { kind: "function" | "function_aggregate"; table: string; function: TrackedFunctionInfo }
   | { kind: "extension"; field: ExtensionRootField }
   | { kind: "placeholder" };
 
@@ -232,6 +235,31 @@ export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
     return sel ? t.columns.filter((c) => sel.columns.includes(c.name)) : [];
   };
   const visibleRels = (t: TableInfo): RelationshipInfo[] => t.relationships.filter((r) => view(r.remote).select !== null);
+  /** Scalar computed fields listed in the role's select permission; table ones when the role may select the returned table. */
+  const visibleComputed = (t: TableInfo): ComputedFieldInfo[] => {
+    const sel = view(t.key).select;
+    if (!sel) return [];
+    return t.computedFields.filter((cf) => (cf.returns.kind === "scalar" ? sel.computedFields.includes(cf.name) : view(cf.returns.table).select !== null));
+  };
+  /** Computed fields usable in where/order_by: no client arguments (docs: queries/postgres/filters/using-computed-fields). */
+  const filterableComputed = (t: TableInfo): ComputedFieldInfo[] => visibleComputed(t).filter((cf) => !hasInputArgs(cf.args));
+
+  /**
+   * `args: <name>_args` for a function's client arguments (Schema/Postgres: functionArgs): absent without any,
+   * non-null when one has no default; every field nullable (a missing mandatory one is refused at execution).
+   */
+  const functionArgsArg = (args: readonly FunctionArgInfo[], typeName: string, description: string): GraphQLFieldConfigArgumentMap => {
+    const inputs = args.filter((a) => a.role === "input");
+    if (inputs.length === 0) return {};
+    const type = once(typeName, () => {
+      const fields: GraphQLInputFieldConfigMap = {};
+      for (const a of inputs) fields[a.gqlName] = { type: a.isArray ? list(nn(scalar(a.scalar))) : scalar(a.scalar) };
+      return new GraphQLInputObjectType({ name: typeName, fields });
+    });
+    return { args: { type: inputs.some((a) => !a.hasDefault) ? nn(type) : type, description } };
+  };
+  const computedArgs = (t: TableInfo, cf: ComputedFieldInfo): GraphQLFieldConfigArgumentMap =>
+    functionArgsArg(cf.args, cf.argsTypeName, `input parameters for computed field "${cf.name}" defined on table ${quotedTable(t)}`);
   const canAggregate = (key: string): boolean => view(key).select?.allowAggregations === true;
   const numericCols = (t: TableInfo): ColumnInfo[] => selectableColumns(t).filter((c) => c.kind === "numeric" && !c.isArray);
   const orderedCols = (t: TableInfo): ColumnInfo[] =>
@@ -263,6 +291,8 @@ export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
               _or: { type: list(nn(self)) },
             };
             for (const c of selectableColumns(t)) f[c.gqlName] = { type: comparisonExp(c) };
+            for (const cf of filterableComputed(t))
+              f[cf.name] = { type: cf.returns.kind === "scalar" ? comparisonExp(computedFieldColumn(cf)) : boolExp(getTable(model, cf.returns.table)) };
             for (const r of visibleRels(t)) {
               const remote = getTable(model, r.remote);
               f[r.name] = { type: boolExp(remote) };
@@ -309,6 +339,7 @@ export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
           fields: () => {
             const f: GraphQLInputFieldConfigMap = {};
             for (const c of selectableColumns(t)) f[c.gqlName] = { type: orderByEnum() };
+            for (const cf of filterableComputed(t)) if (cf.returns.kind === "scalar") f[cf.name] = { type: orderByEnum() };
             for (const r of visibleRels(t)) {
               const remote = getTable(model, r.remote);
               if (r.kind === "object") f[r.name] = { type: orderBy(remote) };
@@ -376,6 +407,22 @@ export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
                 f[r.name] = { type: nn(list(nn(objectType(remote)))), args: listArgs(remote), description: r.description ?? "An array relationship" };
                 if (canAggregate(r.remote))
                   f[`${r.name}_aggregate`] = { type: nn(aggregateType(remote)), args: listArgs(remote), description: "An aggregate relationship" };
+              }
+            }
+            for (const cf of visibleComputed(t)) {
+              const args = computedArgs(t, cf);
+              if (cf.returns.kind === "scalar") {
+                const c = computedFieldColumn(cf);
+                const json = c.kind === "json" || c.kind === "jsonb";
+                f[cf.name] = {
+                  type: c.isArray ? list(nn(scalar(c.scalar))) : scalar(c.scalar),
+                  description: cf.description,
+                  args: { ...args, ...(json ? { path: { type: GraphQLString, description: "JSON select path" } } : {}) },
+                };
+              } else {
+                // A set-returning computed field is a nullable list (Schema/Select.hs: P.multiple . P.nonNullableParser).
+                const remote = getTable(model, cf.returns.table);
+                f[cf.name] = { type: list(nn(objectType(remote))), description: cf.description, args: { ...args, ...listArgs(remote) } };
               }
             }
             return sortedEntries(f);
@@ -717,6 +764,33 @@ export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
       root(mutation, t, "delete", { type: mutationResponse(t), args: { where: { type: nn(boolExp(t)), description: "filter the rows which have to be deleted" } } }, `delete data from the table: ${q}`);
       if (pkSelectable(t)) root(mutation, t, "delete_by_pk", { type: objectType(t), args: pkArgs(t) }, `delete single row from the table: ${q}`);
     }
+  }
+
+  // Tracked functions (docs: schema/postgres/custom-functions; Schema/Postgres: buildFunctionQueryFieldsPG, buildFunctionMutationFieldsPG).
+  for (const fn of model.functions) {
+    const t = getTable(model, fn.returnTable);
+    const sel = view(t.key).select;
+    if (!sel) continue;
+    // With HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS=false a role needs an explicit function permission as well.
+    if (options.role !== ADMIN_ROLE && !model.inferFunctionPermissions && !fn.permissions.includes(options.role)) continue;
+    const fq = fn.schema === "public" ? `"${fn.name}"` : `"${fn.schema}.${fn.name}"`;
+    const args = sortedEntries({ ...functionArgsArg(fn.args, fn.argsTypeName, `input parameters for function "${fn.rootFields.function}"`), ...listArgs(t) });
+    const add = (target: GraphQLFieldConfigMap<unknown, unknown>, name: string, config: Omit<GraphQLFieldConfig<unknown, unknown>, "extensions">, info: RootFieldInfo): void => {
+      if (target[name]) throw new Error(`[engine/schema] root field "${name}" is defined twice`);
+      target[name] = { ...config, extensions: { engine: info } };
+    };
+    if (fn.exposedAs === "mutation") {
+      add(mutation, fn.rootFields.function, { type: nn(list(nn(objectType(t)))), args, description: fn.comment ?? `execute VOLATILE function ${fq} which returns ${quotedTable(t)}` }, { kind: "function", table: t.key, function: fn });
+      continue;
+    }
+    add(query, fn.rootFields.function, { type: nn(list(nn(objectType(t)))), args, description: fn.comment ?? `execute function ${fq} which returns ${quotedTable(t)}` }, { kind: "function", table: t.key, function: fn });
+    if (sel.allowAggregations)
+      add(
+        query,
+        fn.rootFields.function_aggregate,
+        { type: nn(aggregateType(t)), args, description: `execute function ${fq} and query aggregates on result of table type ${quotedTable(t)}` },
+        { kind: "function_aggregate", table: t.key, function: fn },
+      );
   }
 
   if (input.extensionFields) {

@@ -8,6 +8,17 @@ import type { EngineMetadata } from "../metadata";
 import type { Catalog, CatalogColumn, CatalogTable } from "../introspection/catalog";
 import { findCatalogTable } from "../introspection/catalog";
 import { scalarForColumn, tableGraphqlName, ROOT_FIELD_KINDS, defaultRootFieldName, type RootFieldKind } from "./inflection";
+import {
+  parseTrackedFunctions,
+  resolveComputedField,
+  resolveTrackedFunction,
+  typeKind,
+  type ColumnKind,
+  type ComputedFieldInfo,
+  type TrackedFunctionInfo,
+} from "./functions";
+
+export type { ColumnKind, ComputedFieldInfo, TrackedFunctionInfo };
 
 export type QualifiedTable = { schema: string; name: string };
 export type { BoolExp };
@@ -17,8 +28,6 @@ export function trackedTables(metadata: EngineMetadata): TableMetadata[] {
   const source = metadata.sources.find((s) => s.name === "default") ?? metadata.sources[0];
   return source ? source.tables : [];
 }
-
-export type ColumnKind = "numeric" | "string" | "boolean" | "json" | "jsonb" | "datetime" | "uuid" | "other";
 
 export interface ColumnInfo {
   name: string;
@@ -52,6 +61,8 @@ export interface SelectPermission {
   filter: BoolExp;
   limit: number | null;
   allowAggregations: boolean;
+  /** Scalar computed fields the role may select (`computed_fields`; admin: all). */
+  computedFields: string[];
   queryRootFields: string[] | null;
   /** `subscription_root_fields` (v2.8+): null exposes every subscription root field. */
   subscriptionRootFields: string[] | null;
@@ -88,6 +99,7 @@ export interface TableInfo {
   /** Primary key and unique constraints (for `<t>_constraint`). */
   constraints: Array<{ name: string; columns: string[] }>;
   relationships: RelationshipInfo[];
+  computedFields: ComputedFieldInfo[];
   select: Map<string, SelectPermission>;
   insert: Map<string, InsertPermission>;
   update: Map<string, UpdatePermission>;
@@ -97,6 +109,14 @@ export interface TableInfo {
 export interface TableModel {
   tables: Map<string, TableInfo>;
   roles: string[];
+  /** Tracked functions of the source (root fields). */
+  functions: TrackedFunctionInfo[];
+  /** HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS (default true): a role may call a function when it may select the returned table. */
+  inferFunctionPermissions: boolean;
+}
+
+export interface ModelOptions {
+  inferFunctionPermissions?: boolean;
 }
 
 export function tableKey(t: QualifiedTable): string {
@@ -104,21 +124,7 @@ export function tableKey(t: QualifiedTable): string {
 }
 
 function columnKind(c: CatalogColumn): ColumnKind {
-  if (c.typeName === "jsonb") return "jsonb";
-  if (c.typeName === "json") return "json";
-  if (c.typeName === "uuid") return "uuid";
-  switch (c.typeCategory) {
-    case "N":
-      return "numeric";
-    case "S":
-      return "string";
-    case "B":
-      return "boolean";
-    case "D":
-      return "datetime";
-    default:
-      return "other";
-  }
+  return typeKind(c.typeName, c.typeCategory);
 }
 
 function expandColumns(cols: "*" | string[], table: CatalogTable): string[] {
@@ -130,8 +136,9 @@ function expandColumns(cols: "*" | string[], table: CatalogTable): string[] {
  * metadata references a table, column or foreign key the catalog lacks, as
  * Hasura reports an inconsistent object.
  */
-export function buildTableModel(metadata: EngineMetadata, catalog: Catalog): TableModel {
+export function buildTableModel(metadata: EngineMetadata, catalog: Catalog, options: ModelOptions = {}): TableModel {
   const entries = trackedTables(metadata);
+  const source = metadata.sources.find((s) => s.name === "default") ?? metadata.sources[0];
   const tables = new Map<string, TableInfo>();
   const roles = new Set<string>();
   const catalogOf = new Map<string, CatalogTable>();
@@ -228,6 +235,13 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog): Tab
     };
     for (const rel of entry.object_relationships ?? []) addRel("object", rel);
     for (const rel of entry.array_relationships ?? []) addRel("array", rel);
+    const trackedKeys = new Set(catalogOf.keys());
+    const computedFields = (entry.computed_fields ?? []).map((cf) => resolveComputedField(cf, key, gqlName, catalog, trackedKeys));
+    for (const cf of computedFields) {
+      // A computed field shares the namespace of columns and relationships (metadata-api/computed-field: add_computed_field).
+      if (columns.some((c) => c.gqlName === cf.name) || relationships.some((r) => r.name === cf.name))
+        throw new Error(`[engine/schema] computed field "${cf.name}" of "${key}" clashes with a column or relationship of the same name`);
+    }
 
     const select = new Map<string, SelectPermission>();
     for (const p of entry.select_permissions ?? []) {
@@ -237,6 +251,7 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog): Tab
         filter: p.permission.filter,
         limit: p.permission.limit ?? null,
         allowAggregations: p.permission.allow_aggregations ?? false,
+        computedFields: p.permission.computed_fields ?? [],
         queryRootFields: p.permission.query_root_fields ?? null,
         subscriptionRootFields: p.permission.subscription_root_fields ?? null,
       });
@@ -267,6 +282,14 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog): Tab
       roles.add(p.role);
       del.set(p.role, { filter: p.permission.filter, backendOnly: p.permission.backend_only ?? false });
     }
+    for (const [role, perm] of select) {
+      for (const name of perm.computedFields) {
+        const cf = computedFields.find((c) => c.name === name);
+        // Only scalar computed fields are listed; table ones follow the returned table's permission (Schema/Select.hs computedFieldPG).
+        if (!cf || cf.returns.kind !== "scalar")
+          throw new Error(`[engine/schema] select permission of role "${role}" on "${key}" names unknown scalar computed field "${name}"`);
+      }
+    }
     for (const [role, perm] of [...select, ...insert, ...update]) {
       for (const c of perm.columns)
         if (!cat.columns.some((x) => x.name === c)) throw new Error(`[engine/schema] permission of role "${role}" on "${key}" names unknown column "${c}"`);
@@ -283,13 +306,17 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog): Tab
       primaryKey: cat.primaryKey ? cat.primaryKey.columns : null,
       constraints,
       relationships,
+      computedFields,
       select,
       insert,
       update,
       delete: del,
     });
   }
-  return { tables, roles: [...roles].sort() };
+  const trackedKeys = new Set(tables.keys());
+  const functions = parseTrackedFunctions(source?.functions ?? [], source?.name ?? "default").map((f) => resolveTrackedFunction(f, catalog, trackedKeys));
+  for (const f of functions) for (const r of f.permissions) roles.add(r);
+  return { tables, roles: [...roles].sort(), functions, inferFunctionPermissions: options.inferFunctionPermissions ?? true };
 }
 
 export function getTable(model: TableModel, key: string): TableInfo {
@@ -302,4 +329,34 @@ export function getColumn(table: TableInfo, name: string): ColumnInfo {
   const c = table.columns.find((x) => x.name === name);
   if (!c) throw new Error(`[engine/schema] unknown column ${table.key}.${name}`);
   return c;
+}
+
+/** A scalar computed field seen as a (read-only, nullable) column, so outputs, comparisons and ordering treat it alike. */
+export function computedFieldColumn(cf: ComputedFieldInfo): ColumnInfo {
+  if (cf.returns.kind !== "scalar") throw new Error(`[engine/schema] computed field ${cf.name} does not return a scalar`);
+  const r = cf.returns;
+  return {
+    name: cf.name,
+    gqlName: cf.name,
+    description: cf.description,
+    sqlType: r.sqlType,
+    typeName: r.typeName,
+    scalar: r.scalar,
+    kind: r.valueKind,
+    isArray: r.isArray,
+    nullable: true,
+    hasDefault: false,
+    writable: false,
+  };
+}
+
+/** Whether the client passes arguments to the function (computed fields with such arguments cannot appear in where/order_by). */
+export function hasInputArgs(args: ReadonlyArray<{ role: string }>): boolean {
+  return args.some((a) => a.role === "input");
+}
+
+/** Model options from the engine's env (HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS, default true; contract 8.3). */
+export function modelOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): ModelOptions {
+  const infer = env.HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS?.trim().toLowerCase();
+  return { inferFunctionPermissions: !(infer === "false" || infer === "0") };
 }

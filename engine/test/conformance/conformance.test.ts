@@ -6,6 +6,8 @@
  * clone of the seeded database; the others share one. `followUp` is a second
  * request sent after the first (to see what a mutation left behind).
  *
+ * A folder with a `_project.json` runs on another fixture project (projects.ts).
+ *
  * ENGINE_CONFORMANCE_RECORD=1 writes the answers into the .json files instead
  * of comparing (for new cases; review every recorded answer against Hasura's
  * documented behaviour before committing). Never set in CI.
@@ -16,6 +18,7 @@ import request from "supertest";
 import { z } from "zod";
 import type { TestDatabase } from "../../../test/helpers/pg";
 import { createBlogTemplate, signJwt, startBlogEngine, type BlogEngine } from "../helpers/blog";
+import { createProjectTemplate, projectOf, startProjectEngine, type ProjectSpec } from "./projects";
 
 const RequestSpecSchema = z.object({
   query: z.string(),
@@ -41,6 +44,7 @@ interface Case {
   query: string;
   spec: z.infer<typeof CaseSchema>;
   file: string;
+  project: ProjectSpec | null;
 }
 
 const RECORD = process.env.ENGINE_CONFORMANCE_RECORD === "1";
@@ -51,10 +55,11 @@ function loadCases(): Case[] {
   for (const feature of readdirSync(root).sort()) {
     const dir = join(root, feature);
     if (!statSync(dir).isDirectory()) continue;
+    const project = projectOf(dir);
     for (const file of readdirSync(dir).filter((f) => f.endsWith(".graphql")).sort()) {
       const name = file.replace(/\.graphql$/, "");
       const spec = CaseSchema.parse(JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")));
-      cases.push({ feature, name, query: readFileSync(join(dir, file), "utf8"), spec, file: join(dir, `${name}.json`) });
+      cases.push({ feature, name, query: readFileSync(join(dir, file), "utf8"), spec, file: join(dir, `${name}.json`), project });
     }
   }
   return cases;
@@ -69,9 +74,26 @@ beforeAll(async () => {
   shared = await startBlogEngine(template);
 });
 
+/** Other projects: one template and one shared engine per project and env, made when first needed. */
+const others = new Map<string, { template: TestDatabase; shared: BlogEngine }>();
+async function projectSetup(spec: ProjectSpec): Promise<{ template: TestDatabase; shared: BlogEngine }> {
+  const key = JSON.stringify(spec);
+  let setup = others.get(key);
+  if (!setup) {
+    const tpl = await createProjectTemplate(spec.project);
+    setup = { template: tpl, shared: await startProjectEngine(spec, tpl) };
+    others.set(key, setup);
+  }
+  return setup;
+}
+
 afterAll(async () => {
   await shared?.close();
   await template?.drop();
+  for (const o of others.values()) {
+    await o.shared.close();
+    await o.template.drop();
+  }
 });
 
 async function send(engine: BlogEngine, query: string, spec: { headers: Record<string, string>; variables?: unknown; operationName?: string; jwt?: Record<string, unknown> }): Promise<unknown> {
@@ -98,15 +120,16 @@ async function check(engine: BlogEngine, c: Case): Promise<void> {
 describe.each([...new Set(cases.map((c) => c.feature))])("conformance: %s", (feature) => {
   const featureCases = cases.filter((c) => c.feature === feature);
   test.each(featureCases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const setup = c.project ? await projectSetup(c.project) : { template, shared };
     if (feature.startsWith("mutation")) {
-      const own = await startBlogEngine(template);
+      const own = c.project ? await startProjectEngine(c.project, setup.template) : await startBlogEngine(template);
       try {
         await check(own, c);
       } finally {
         await own.close();
       }
     } else {
-      await check(shared, c);
+      await check(setup.shared, c);
     }
   });
 });
