@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps): express.Express {
       metrics: intakeMetrics,
       publicBaseUrl: deps.publicBaseUrl,
       bodyLimitBytes: deps.bodyLimitBytes,
-      rateLimit: createRateLimit(deps.rateLimit),
+      rateLimit: createRateLimit({ ...deps.rateLimit, logger: deps.logger, storeErrors: intakeMetrics.rateLimitStoreErrors }),
     }),
   );
   app.use(notFoundHandler());

@@ -22,12 +22,12 @@ async function start(config: Config): Promise<Server> {
     cacheTtlMs: config.LOOKUP_CACHE_TTL_MS,
     batching: config.INTAKE_BATCHING,
   });
-  const rateLimitStore = config.RATE_LIMIT_REDIS_URL ? await createRedisRateLimitStore(config.RATE_LIMIT_REDIS_URL) : undefined;
+  const redis = config.RATE_LIMIT_REDIS_URL ? await createRedisRateLimitStore(config.RATE_LIMIT_REDIS_URL, { logger: logger.child({ component: "rate-limit" }) }) : undefined;
   const app = createApp({
     logger,
     publicBaseUrl: config.CONDUIT_PUBLIC_BASE_URL,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS, store: rateLimitStore },
+    rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS, store: redis?.store },
     trustProxyHops: config.TRUST_PROXY_HOPS,
     intake: {
       store,
@@ -80,7 +80,7 @@ async function start(config: Config): Promise<Server> {
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     server.close(() => {
-      void (sabre?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+      void Promise.all([sabre?.stop(), redis?.close()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

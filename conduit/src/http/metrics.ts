@@ -10,6 +10,8 @@ import { HTTP_DURATION_BUCKETS } from "../../../common/src/metrics";
 export interface IntakeMetrics {
   requests: Counter<"integration" | "endpoint" | "status">;
   latency: Histogram<"integration" | "endpoint" | "status">;
+  /** Requests let through unlimited because the rate-limit store failed (http/rate-limit.ts: fail open). */
+  rateLimitStoreErrors: Counter;
 }
 
 export function createIntakeMetrics(registry: Registry): IntakeMetrics {
@@ -25,6 +27,11 @@ export function createIntakeMetrics(registry: Registry): IntakeMetrics {
       help: "Time from arrival to answer for webhook requests, storage included, in seconds.",
       labelNames: ["integration", "endpoint", "status"] as const,
       buckets: [...HTTP_DURATION_BUCKETS],
+      registers: [registry],
+    }),
+    rateLimitStoreErrors: new Counter({
+      name: "conduit_rate_limit_store_errors_total",
+      help: "Requests let through without a rate limit because the shared store (Redis) failed.",
       registers: [registry],
     }),
   };
