@@ -17,14 +17,35 @@ export const ProcessorChecksSchema = z.looseObject({
   defaultRegion: z.string().regex(/^[A-Z]{2}$/).optional(),
 });
 
+/*
+ * Both results are memoised per processor record object. The store caches a
+ * record for a short TTL and builds a new object when it reloads the row, so a
+ * rotated secret or edited config is seen as soon as the store sees it, and
+ * the memo goes away with the record (WeakMap). This saves a zod parse and an
+ * AES-GCM decryption on every webhook of a busy integration.
+ */
+const CHECKS = new WeakMap<ProcessorRecord, ProcessorChecks>();
+const SECRETS = new WeakMap<ProcessorRecord, { keys: SecretKeyRing; secrets: readonly string[] }>();
+
 export function processorChecks(processor: ProcessorRecord): ProcessorChecks {
+  const known = CHECKS.get(processor);
+  if (known) return known;
   const parsed = ProcessorChecksSchema.safeParse(processor.config ?? {});
   if (!parsed.success) throw new Error(`[conduit/intake] data_processors.config of ${processor.id} is invalid`);
+  CHECKS.set(processor, parsed.data);
   return parsed.data;
 }
 
 /** Decrypted signing secrets, current first; empty when none is configured. */
 export function processorSecrets(processor: ProcessorRecord, keys: SecretKeyRing): string[] {
+  const known = SECRETS.get(processor);
+  if (known && known.keys === keys) return [...known.secrets];
+  const secrets = decryptProcessorSecrets(processor, keys);
+  SECRETS.set(processor, { keys, secrets });
+  return [...secrets];
+}
+
+function decryptProcessorSecrets(processor: ProcessorRecord, keys: SecretKeyRing): string[] {
   if (!processor.signingSecretEncrypted) return [];
   const plain = decryptSecret(processor.signingSecretEncrypted, keys, SECRET_CONTEXT.processorSigningSecret);
   if (plain.startsWith("[")) {
