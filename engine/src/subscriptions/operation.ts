@@ -32,6 +32,8 @@ export type Shaper = (rootText: string | null) => ResultPayload;
 
 export type PreparedOperation =
   | { kind: "execute" }
+  /** A subscription whose only root field @skip/@include removed: nothing to poll (Hasura completes it). */
+  | { kind: "empty" }
   | { kind: "live"; pollKey: string; compiled: CompiledSql; shape: Shaper }
   | { kind: "stream"; pollKey: string; compiled: CompiledSql; cursorIndex: number; initialCursor: unknown; shape: Shaper };
 
@@ -57,7 +59,14 @@ export function prepareOperation(deps: OperationDeps, session: ExecSession, requ
   } catch {
     throw new HasuraError("validation-failed", "not a valid graphql query", "$.query");
   }
-  const errors = validate(schema, document);
+  let errors: readonly GraphQLError[];
+  try {
+    errors = validate(schema, document);
+  } catch (err: unknown) {
+    // graphql-js' single-root-field rule evaluates root @include/@skip without the variables and throws.
+    if (err instanceof GraphQLError) throw fromValidationError(document, err);
+    throw err;
+  }
   if (errors.length > 0) throw fromValidationError(document, errors[0]);
   const operation = chooseOperation(document, request.operationName);
   if (operation.operation !== "subscription") return { kind: "execute" };
@@ -68,8 +77,10 @@ export function prepareOperation(deps: OperationDeps, session: ExecSession, requ
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const env: SelectionEnv = { schema, fragments, variables: coerced.coerced };
   const rootType = schema.getSubscriptionType() as GraphQLObjectType;
-  // Validation (single root field) leaves exactly one entry.
-  const [[key, nodes]] = [...collectFields(schema, fragments, coerced.coerced, rootType, operation.selectionSet)];
+  // Validation (single root field) leaves at most one entry.
+  const collected = [...collectFields(schema, fragments, coerced.coerced, rootType, operation.selectionSet)];
+  if (collected.length === 0) return { kind: "empty" };
+  const [[key, nodes]] = collected;
   const field = selectionOf(env, rootType, key, nodes);
   const info = rootType.getFields()[field.name]?.extensions.engine;
   const ctx: CompileContext = {

@@ -314,6 +314,7 @@ class Connection {
       return;
     }
     if (prepared.kind === "execute") return this.execute(id, session, request);
+    if (prepared.kind === "empty") return this.send(serverMessage.complete(id));
     if (this.operations.size >= this.deps.options.maxOperationsPerConnection) {
       const limit = new HasuraError("start-failed", `too many operations on this connection (at most ${this.deps.options.maxOperationsPerConnection})`, "$");
       this.send(serverMessage.error(id, this.errorPayload(graphqlErrorBody(limit))));
@@ -324,7 +325,7 @@ class Connection {
     this.logger.info({ operationId: id, operationName: request.operationName ?? undefined, kind: prepared.kind, role: session.role }, "websocket subscription started");
   }
 
-  private subscribe(id: string, prepared: Exclude<PreparedOperation, { kind: "execute" }>): () => void {
+  private subscribe(id: string, prepared: Extract<PreparedOperation, { kind: "live" | "stream" }>): () => void {
     const deliver = (shape: Shaper, rootText: string | null): void => {
       let payload;
       try {

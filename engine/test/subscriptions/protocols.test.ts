@@ -119,6 +119,23 @@ describe("graphql-transport-ws", () => {
     expect(await client.next()).toEqual({ type: "next", id: "ok", payload: { data: { authors_by_pk: { name: "Ada" } } } });
   });
 
+  test("a subscription whose root field is skipped completes at once; a root @include on a variable is a validation error", async () => {
+    const client = await connect("graphql-transport-ws");
+    await client.init(ADMIN);
+    client.send({ type: "subscribe", id: "skip", payload: { query: `subscription { authors @include(if: false) { id } }` } });
+    expect(await client.next()).toEqual({ type: "complete", id: "skip" });
+    // graphql-js cannot validate a root @include on a variable; it is refused as a validation error, not an internal one.
+    client.send({ type: "subscribe", id: "var", payload: { query: `subscription ($no: Boolean!) { authors @include(if: $no) { id } }`, variables: { no: false } } });
+    expect(await client.take(2)).toEqual([
+      {
+        type: "error",
+        id: "var",
+        payload: [{ message: 'Argument "if" of required type "Boolean!" was provided the variable "$no" which was not provided a runtime value.', extensions: { path: "$.selectionSet.authors.args.if", code: "validation-failed" } }],
+      },
+      { type: "complete", id: "var" },
+    ]);
+  });
+
   test("a wrong admin secret closes the socket with 4403 Forbidden", async () => {
     const client = await connect("graphql-transport-ws");
     client.send({ type: "connection_init", payload: { headers: { "x-hasura-admin-secret": "wrong" } } });
