@@ -4,7 +4,8 @@
  * Failures throw HasuraError with Hasura's code, message and status.
  */
 import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from "jose";
-import { safeEqualSecret } from "../../../common/src/crypto";
+import { createHash } from "node:crypto";
+import { safeEqualHashHex } from "../../../common/src/crypto";
 import { HasuraError } from "../errors";
 import { ADMIN_ROLE } from "../permissions/role-view";
 import type { ExecSession } from "../execute/execute";
@@ -38,7 +39,7 @@ export async function authenticate(config: AuthConfig, headers: Headers, now: ()
   if (!config.adminSecret) return sessionFromHeaders(requestedRole ?? ADMIN_ROLE, headers, headers["x-hasura-use-backend-only-permissions"] === "true");
   const secret = headers["x-hasura-admin-secret"] ?? headers["x-hasura-access-key"];
   if (secret !== undefined) {
-    if (!safeEqualSecret(secret, config.adminSecret)) throw new HasuraError("access-denied", "invalid x-hasura-admin-secret/x-hasura-access-key", "$", 401);
+    if (!safeEqualHashHex(secret, adminSecretDigest(config, config.adminSecret))) throw new HasuraError("access-denied", "invalid x-hasura-admin-secret/x-hasura-access-key", "$", 401);
     return sessionFromHeaders(requestedRole ?? ADMIN_ROLE, headers, headers["x-hasura-use-backend-only-permissions"] === "true");
   }
   if (config.jwt) {
@@ -51,6 +52,21 @@ export async function authenticate(config: AuthConfig, headers: Headers, now: ()
   }
   if (config.unauthorizedRole) return sessionFromHeaders(config.unauthorizedRole, headers, false);
   throw new HasuraError("access-denied", "x-hasura-admin-secret/x-hasura-access-key required, but not found", "$", 401);
+}
+
+/**
+ * SHA-256 hex of the configured admin secret, computed once per config: every
+ * admin request compares digests in constant time (so neither the content nor
+ * the length of the secret leaks) without hashing the known secret again.
+ */
+const ADMIN_DIGESTS = new WeakMap<AuthConfig, string>();
+function adminSecretDigest(config: AuthConfig, secret: string): string {
+  let digest = ADMIN_DIGESTS.get(config);
+  if (digest === undefined) {
+    digest = createHash("sha256").update(secret).digest("hex");
+    ADMIN_DIGESTS.set(config, digest);
+  }
+  return digest;
 }
 
 function tokenFrom(jwt: JwtVerifier, headers: Headers): string | null {
