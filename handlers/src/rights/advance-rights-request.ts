@@ -26,13 +26,16 @@ import { displayDate, requesterEmail, requestLabel, rightsEmail, timelineEvent }
 import type { RightsOptions } from "./services";
 import { requestUrl, teamAddresses } from "./start-rights-request";
 
+/** Timeline note when an erasure's requester address is destroyed. */
+export const REQUESTER_ADDRESS_DESTROYED = "Requester address destroyed";
+
 const MANUAL_TYPES = new Set(["rectification", "restriction", "objection", "opt_out"]);
 
 export interface AdvanceDeps {
   sdk: Pick<HandlersSdk, "FindRightsRequest" | "AdvanceRightsRequest" | "FindErasureProgress"> & ExportDeps["sdk"] & EraseDeps["sdk"];
   secretKeys: SecretKeyRing;
   appBaseUrl: string;
-  rights: Pick<RightsOptions, "exportsDir" | "exportBaseUrl" | "exportTtlMs" | "integrationBaseUrls">;
+  rights: Pick<RightsOptions, "exportsDir" | "exportBaseUrl" | "exportTtlMs" | "integrationBaseUrls" | "vendors">;
   now: () => Date;
   onEmailQueued?: () => void;
   /** Wakes the erasure worker after jobs were queued. */
@@ -118,7 +121,7 @@ export async function advanceRightsRequest(change: StatusChange, deps: AdvanceDe
         await completeExport(request, deps);
         steps.push("export_ready");
       } else if (request.requestType === "deletion" && !request.events.some((e) => e.message === OWN_ERASURE_MESSAGE)) {
-        const plan = await eraseSubject(request, { sdk: deps.sdk, integrationBaseUrls: deps.rights.integrationBaseUrls, now: deps.now });
+        const plan = await eraseSubject(request, { sdk: deps.sdk, integrationBaseUrls: deps.rights.integrationBaseUrls, ...(deps.rights.vendors ? { vendors: deps.rights.vendors } : {}), now: deps.now });
         steps.push("erased");
         if (plan.jobs > 0) deps.onErasureQueued?.();
         else await completeErasure(request.id, deps);
@@ -137,7 +140,16 @@ export async function advanceRightsRequest(change: StatusChange, deps: AdvanceDe
             }
           : {};
       step.email(to, "rights_request_completed", { organization: step.organization, requestLabel: label, summary, ...download }, `rights:${request.id}:completed`);
-      await step.commit({ status: { _eq: "completed" } }, {});
+      // An erasure's last use of the requester's address is this notice (its
+      // outbox row holds its own encrypted copy): the request's copy, kept
+      // only for the verification e-mail and the vendor calls that address
+      // the person by it, is destroyed now (privacy-domain.md 12.2: raw
+      // identifiers deleted on erasure; 11 CCR 7060: verification data
+      // deleted once the request is processed). The keyed hash stays as the
+      // tombstone's suppression (section 6).
+      const destroy = request.requestType === "deletion" && request.requesterEmailEncrypted !== null;
+      if (destroy) step.events.push(timelineEvent(request.id, "note", step.now, { message: REQUESTER_ADDRESS_DESTROYED, details: { field: "requester_email_encrypted" } }));
+      await step.commit({ status: { _eq: "completed" } }, destroy ? { requesterEmailEncrypted: null } : {});
       steps.push("completion_notified");
       break;
     }

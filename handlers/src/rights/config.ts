@@ -3,8 +3,25 @@
  */
 import { z } from "zod";
 import { parsePiiMasterKeys } from "../../../common/src/pii";
+import type { VendorOptions } from "../adapters/vendors";
 import { createRateLimiter } from "./rate-limit";
 import { DEFAULT_VERIFICATION_TTL_MS, type RightsOptions } from "./services";
+
+/** "key=value,key=value" into a record; each entry must match `entry` (two groups); empty means none. */
+function pairList(message: string, entry: RegExp) {
+  return z
+    .string()
+    .default("")
+    .refine((v) => v.split(",").every((e) => e.trim() === "" || entry.test(e.trim())), message)
+    .transform((v): Readonly<Record<string, string>> => {
+      const pairs: Record<string, string> = {};
+      for (const item of v.split(",").map((e) => e.trim()).filter((e) => e !== "")) {
+        const match = entry.exec(item);
+        if (match) pairs[match[1]] = match[2];
+      }
+      return pairs;
+    });
+}
 
 export const RightsConfigSchema = z.object({
   /**
@@ -23,6 +40,19 @@ export const RightsConfigSchema = z.object({
   HANDLERS_RIGHTS_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
   /** How often the erasure worker looks for due calls besides being woken by an erasure. */
   HANDLERS_ERASURE_POLL_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * Vendor API credentials for erasure calls in the vendor's own API
+   * (adapters/vendors): "ref=secret,ref=secret", where ref is an
+   * integration's data_processors.credentials_ref (the row names the secret,
+   * never holds it). E.g. "acme-mailchimp=<api key>-us6,acme-stripe=sk_live_...".
+   */
+  HANDLERS_VENDOR_CREDENTIALS: pairList("ref=secret pairs separated by commas", /^([A-Za-z0-9][A-Za-z0-9._:/-]*)=(\S+)$/),
+  /**
+   * Base URL per vendor service, overriding the vendor's public API
+   * ("mailchimp=https://us6.api.mailchimp.com/3.0,stripe=https://api.stripe.com"):
+   * a regional endpoint, an egress proxy, or a local fake in tests.
+   */
+  HANDLERS_VENDOR_API_BASE_URLS: pairList("service=http(s) URL pairs separated by commas", /^([a-z0-9][a-z0-9-]*)=(https?:\/\/\S+)$/),
 });
 export type RightsConfig = z.infer<typeof RightsConfigSchema>;
 
@@ -47,6 +77,12 @@ export function rightsOptionsFromConfig(
     rateLimiter: createRateLimiter({ limit: config.HANDLERS_RIGHTS_RATE_LIMIT_PER_HOUR, windowMs: 3_600_000 }),
     integrationBaseUrls: config.HANDLERS_INTEGRATION_BASE_URLS,
     fetch: fetchImpl,
+    vendors: {
+      credentials: config.HANDLERS_VENDOR_CREDENTIALS,
+      baseUrls: Object.fromEntries(Object.entries(config.HANDLERS_VENDOR_API_BASE_URLS).map(([k, v]) => [k, v.replace(/\/+$/, "")])),
+      fetch: fetchImpl,
+      timeoutMs: 15_000,
+    } satisfies VendorOptions,
   };
 }
 

@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import type { HandlersSdk } from "../adapters/sdk";
+import { vendorEraserFor, type VendorOptions } from "../adapters/vendors";
 import type { RightsRequestRecord } from "./operations";
 import { timelineEvent } from "./request-context";
 
@@ -25,7 +26,17 @@ export const OWN_ERASURE_MESSAGE = "Own records erased";
 export interface EraseDeps {
   sdk: Pick<HandlersSdk, "FindSubjectsForRights" | "FindErasureProcessors" | "EraseRightsSubjects">;
   integrationBaseUrls: Readonly<Record<string, string>>;
+  vendors?: VendorOptions;
   now: () => Date;
+}
+
+/** How an integration is asked to erase: its vendor's own API, the connector protocol, or not at all. */
+export function erasureRoute(
+  processor: { service: string; credentialsRef: string | null; config: Record<string, unknown> },
+  deps: Pick<EraseDeps, "integrationBaseUrls" | "vendors">,
+): "vendor_api" | "connector" | null {
+  if (deps.vendors && vendorEraserFor(processor, deps.vendors)) return "vendor_api";
+  return deps.integrationBaseUrls[processor.service] ? "connector" : null;
 }
 
 export interface ErasePlan {
@@ -70,13 +81,13 @@ export async function eraseSubject(request: RightsRequestRecord, deps: EraseDeps
       exempted += 1;
       jobs.push({ ...base, status: "exempted", exemptionReason: config.exemptionReason, completedAt: now.toISOString() });
       events.push(timelineEvent(request.id, "integration_result", now, { status: "exempted", dataProcessorId: p.id, message: config.exemptionReason, details: { service: p.service } }));
-    } else if (config.enabled === false || !deps.integrationBaseUrls[p.service]) {
+    } else if (config.enabled === false || erasureRoute(p, deps) === null) {
       notApplicable += 1;
       jobs.push({ ...base, status: "not_applicable", completedAt: now.toISOString() });
       events.push(timelineEvent(request.id, "integration_result", now, { status: "not_applicable", dataProcessorId: p.id, message: "No erasure API configured for this integration", details: { service: p.service } }));
     } else {
       jobs.push({ ...base, status: "pending" });
-      events.push(timelineEvent(request.id, "integration_request", now, { status: "pending", dataProcessorId: p.id, details: { service: p.service } }));
+      events.push(timelineEvent(request.id, "integration_request", now, { status: "pending", dataProcessorId: p.id, details: { service: p.service, route: erasureRoute(p, deps) } }));
     }
   }
   await deps.sdk.EraseRightsSubjects({

@@ -146,7 +146,7 @@ const REQUEST_RESULT_SCHEMAS = {
   }),
 } as const;
 
-const ProcessorConfigRefSchema = z.object({ id: uuid, service: z.string(), name: z.string(), config: jsonObject });
+const ProcessorConfigRefSchema = z.object({ id: uuid, service: z.string(), name: z.string(), config: jsonObject, credentialsRef: z.string().nullable() });
 
 export const ERASURE_RESULT_SCHEMAS = {
   FindErasureProcessors: z.object({ dataProcessors: z.array(ProcessorConfigRefSchema) }),

@@ -5,6 +5,7 @@
  * submission rate limit and the outbound integration clients.
  */
 import type { PiiMasterKeys } from "../../../common/src/pii";
+import type { VendorOptions } from "../adapters/vendors";
 import type { HandlerServices } from "../events/services";
 import type { RateLimiter } from "./rate-limit";
 
@@ -25,6 +26,12 @@ export interface RightsOptions {
   integrationBaseUrls: Readonly<Record<string, string>>;
   /** Outbound HTTP for erasure calls (injected in tests). */
   fetch: typeof fetch;
+  /**
+   * Erasure in the vendors' own APIs (Mailchimp, Stripe: adapters/vendors),
+   * for integrations whose credentials_ref resolves here; without it every
+   * integration uses the connector protocol at integrationBaseUrls.
+   */
+  vendors?: VendorOptions;
   /** Wakes the erasure worker when an erasure queued calls (main.ts). */
   onErasureQueued?: () => void;
 }

@@ -33,6 +33,8 @@ describe("loadConfig", () => {
       HANDLERS_EXPORT_TTL_HOURS: 168,
       HANDLERS_RIGHTS_RATE_LIMIT_PER_HOUR: 10,
       HANDLERS_ERASURE_POLL_MS: 30000,
+      HANDLERS_VENDOR_CREDENTIALS: {},
+      HANDLERS_VENDOR_API_BASE_URLS: {},
     });
   });
 
@@ -40,6 +42,21 @@ describe("loadConfig", () => {
     const base = { HASURA_GRAPHQL_ADMIN_SECRET: "admin", HANDLERS_WEBHOOK_SECRET: "0123456789abcdef", SECRETS_ENCRYPTION_KEYS: "k1:key" };
     expect(loadConfig({ ...base, DNS_RESOLVERS: "1.1.1.1, 127.0.0.1:5353,[::1]:53" }).DNS_RESOLVERS).toEqual(["1.1.1.1", "127.0.0.1:5353", "[::1]:53"]);
     expect(() => loadConfig({ ...base, DNS_RESOLVERS: "1.1.1.1,dns.example" })).toThrow(/DNS_RESOLVERS/);
+  });
+
+  it("reads vendor credentials by reference and vendor base URLs, and names a bad entry without echoing the secret", () => {
+    const base = { HASURA_GRAPHQL_ADMIN_SECRET: "admin", HANDLERS_WEBHOOK_SECRET: "0123456789abcdef", SECRETS_ENCRYPTION_KEYS: "k1:key" };
+    const config = loadConfig({ ...base, HANDLERS_VENDOR_CREDENTIALS: "acme/mailchimp=abc-us6, acme-stripe=sk_live_x=y", HANDLERS_VENDOR_API_BASE_URLS: "stripe=http://127.0.0.1:9/" });
+    expect(config.HANDLERS_VENDOR_CREDENTIALS).toEqual({ "acme/mailchimp": "abc-us6", "acme-stripe": "sk_live_x=y" });
+    expect(config.HANDLERS_VENDOR_API_BASE_URLS).toEqual({ stripe: "http://127.0.0.1:9/" });
+    let caught: unknown;
+    try {
+      loadConfig({ ...base, HANDLERS_VENDOR_CREDENTIALS: "no-separator-sk_live_secret" });
+    } catch (err: unknown) {
+      caught = err;
+    }
+    expect((caught as ConfigError).problems.map((p) => p.split(":")[0])).toEqual(["HANDLERS_VENDOR_CREDENTIALS"]);
+    expect((caught as ConfigError).message).not.toContain("sk_live_secret");
   });
 
   it("names every missing or invalid key without echoing values", () => {
