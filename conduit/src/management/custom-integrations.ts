@@ -114,8 +114,23 @@ export interface OnboardedCustomIntegration {
   signingSecret: string | null;
 }
 
+/**
+ * GraphQL clients send an unset optional input field as null (a form's empty
+ * description, a mapping without `event`); the stored shape leaves it out, so
+ * null object members become absent before validation (nested: definitions' fields).
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+}
+
 function definitions(value: { eventDefinitions: unknown; fieldMappings?: unknown }): CustomIntegrationConfig {
-  return validate(CustomIntegrationConfigSchema, { eventDefinitions: value.eventDefinitions, fieldMappings: value.fieldMappings ?? [] }, "custom integration definition");
+  return validate(
+    CustomIntegrationConfigSchema,
+    { eventDefinitions: withoutNulls(value.eventDefinitions), fieldMappings: withoutNulls(value.fieldMappings ?? []) },
+    "custom integration definition",
+  );
 }
 
 async function controllerInScope(controllerId: string, scope: Scope, deps: CustomIntegrationDeps): Promise<{ id: string; did: string }> {

@@ -264,6 +264,18 @@ test("bad input answers a validation error naming the field and stores nothing",
     const { body } = await gql(users.ownerA, CREATE, { input: { controllerId: a.id, name: "Bad", legalBasis: "consent", ...DEFINITION, ...change } });
     expect({ change, body }).toEqual({ change, body: invalid(message) });
   }
+  // Unset optional members sent as GraphQL nulls (a form's empty description, a mapping for every event) are accepted.
+  const withNulls = await onboard(users.ownerA, {
+    controllerId: a.id,
+    name: "Nulls",
+    legalBasis: "consent",
+    purpose: null,
+    countryCode: null,
+    eventDefinitions: [{ name: "user.signup", description: null, fields: [{ path: "email", type: "string", required: null }] }],
+    fieldMappings: [{ event: null, path: "email", piiType: "email" }],
+  });
+  const [stored] = await stack.query<{ event_definitions: unknown; field_mappings: unknown }>("select event_definitions, field_mappings from public.data_processors where id = $1", [withNulls.dataProcessorId]);
+  expect(stored).toEqual({ event_definitions: [{ name: "user.signup", fields: [{ path: "email", type: "string", required: false }] }], field_mappings: [{ event: "*", path: "email", piiType: "email" }] });
   const created = await onboard(users.ownerA, { controllerId: a.id, name: "Good", legalBasis: "consent", ...DEFINITION });
   expect((await gql(users.ownerA, UPDATE, { input: { dataProcessorId: created.dataProcessorId, status: "deleted" } })).body).toEqual(invalid("Invalid updateCustomIntegration input"));
   // New definitions that orphan the stored mappings are refused as a whole.
@@ -273,5 +285,5 @@ test("bad input answers a validation error naming the field and stores nothing",
   // A type the schema does not know is refused by the engine before the handler runs.
   const { body } = await gql(users.ownerA, CREATE, { input: { controllerId: a.id, name: "Bad", legalBasis: "consent", ...DEFINITION, eventDefinitions: [{ name: "x", fields: [{ path: "p", type: "date" }] }] } });
   expect(body.errors?.[0]?.extensions?.code).toBe("validation-failed");
-  expect(await count()).toBe(start + 1);
+  expect(await count()).toBe(start + 2);
 });
