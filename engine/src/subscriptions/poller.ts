@@ -6,11 +6,13 @@
  * A poller owns one SQL text for one role (the same GraphQL subscription,
  * whatever the client or connection). Every refetch interval it groups its
  * subscribers into cohorts by the statement's parameters (query variables,
- * the session variables the permission reads, a stream's current cursor) and
- * runs the statement once per cohort, so identical subscriptions share one
- * query. Cohorts run `batchSize` at a time (Hasura folds a batch of cohorts
- * into one statement; here each cohort is its own statement, at most
- * `batchSize` of them in flight per poller).
+ * the session variables the permission reads, a stream's current cursor), so
+ * identical subscriptions share one result. As Hasura does, up to `batchSize`
+ * cohorts run as ONE statement: the cohorts' parameters travel as a JSON array
+ * and the statement runs once per element (`cross join lateral`), each `$k`
+ * read from it as the text node-postgres would have sent. That needs every
+ * parameter to carry an explicit cast (`$k::type`), which the compiler writes;
+ * a text where one does not falls back to one statement per cohort.
  *
  * Live query: a subscriber hears a result only when it differs from the last
  * one it was sent (the first poll always answers). Stream: a subscriber hears
@@ -36,17 +38,79 @@ interface Member {
   deliver(outcome: PollOutcome): void;
 }
 
+/** A value as node-postgres sends a parameter (text, arrays as array literals); undefined for kinds we do not fold. */
+function parameterText(value: unknown): string | null | undefined {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (const item of value) {
+      if (item === null || item === undefined) {
+        items.push("NULL");
+        continue;
+      }
+      const text = parameterText(item);
+      if (text === undefined || text === null) return undefined;
+      items.push(Array.isArray(item) ? text : `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
+    }
+    return `{${items.join(",")}}`;
+  }
+  return undefined;
+}
+
+/**
+ * `text` rewritten to run once per cohort of a JSON array parameter: every
+ * `$k` outside quotes becomes the k-th text of the cohort. Null when a
+ * placeholder has no explicit cast (its type would change from inferred to text).
+ */
+export function multiplexedText(text: string): string | null {
+  let out = "";
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+      continue;
+    }
+    const m = ch === "$" ? /^\$(\d+)/.exec(text.slice(i)) : null;
+    if (!m) {
+      out += ch;
+      continue;
+    }
+    if (!text.startsWith("::", i + m[0].length)) return null;
+    out += `("__cohort"."vars" ->> ${Number(m[1]) - 1})`;
+    i += m[0].length - 1;
+  }
+  return `select "__cohort"."ord" as "cohort", "__result".* from jsonb_array_elements($1::jsonb) with ordinality as "__cohort"("vars", "ord") cross join lateral (${out}) as "__result"`;
+}
+
+interface Cohort {
+  values: unknown[];
+  members: Member[];
+}
+
 class Poller {
   readonly members = new Set<Member>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   inflight: Promise<void> | null = null;
 
+  private readonly folded: string | null;
+
   constructor(
     private readonly text: string,
     private readonly settings: PollSettings,
-    private readonly run: (text: string, values: unknown[]) => Promise<PollOutcome>,
-  ) {}
+    private readonly pool: Pool,
+  ) {
+    this.folded = multiplexedText(text);
+  }
 
   add(member: Member): void {
     this.members.add(member);
@@ -73,7 +137,7 @@ class Poller {
   }
 
   private async poll(): Promise<void> {
-    const cohorts = new Map<string, { values: unknown[]; members: Member[] }>();
+    const cohorts = new Map<string, Cohort>();
     for (const member of this.members) {
       const values = member.values();
       const key = JSON.stringify(values);
@@ -82,16 +146,52 @@ class Poller {
       else cohorts.set(key, { values, members: [member] });
     }
     const all = [...cohorts.values()];
-    for (let i = 0; i < all.length && !this.stopped; i += this.settings.batchSize) {
-      await Promise.all(
-        all.slice(i, i + this.settings.batchSize).map(async (cohort) => {
-          const outcome = await this.run(this.text, cohort.values);
-          // A subscriber that stopped while the query ran hears nothing.
-          for (const member of cohort.members) if (!this.stopped && this.members.has(member)) member.deliver(outcome);
-        }),
-      );
+    const batches: Cohort[][] = [];
+    for (let i = 0; i < all.length; i += this.settings.batchSize) batches.push(all.slice(i, i + this.settings.batchSize));
+    // Batches run concurrently, as Hasura's pollers do (the pool bounds what reaches Postgres).
+    await Promise.all(batches.map((batch) => this.runBatch(batch)));
+  }
+
+  private async runBatch(batch: Cohort[]): Promise<void> {
+    const outcomes = await this.outcomes(batch);
+    batch.forEach((cohort, i) => {
+      // A subscriber that stopped while the query ran hears nothing.
+      for (const member of cohort.members) if (!this.stopped && this.members.has(member)) member.deliver(outcomes[i]);
+    });
+  }
+
+  /** One outcome per cohort: one folded statement for the batch when possible, else one statement each. */
+  private async outcomes(batch: Cohort[]): Promise<PollOutcome[]> {
+    const texts = batch.map((c) => c.values.map(parameterText));
+    if (this.folded === null || batch.length === 1 || texts.some((t) => t.includes(undefined))) {
+      return Promise.all(batch.map((c) => this.query(this.text, c.values).then((rows) => outcomeOf(rows[0]), failure)));
+    }
+    try {
+      const rows = await this.query(this.folded, [JSON.stringify(texts)]);
+      const byCohort = new Map(rows.map((r) => [Number(r.cohort), r]));
+      return batch.map((_, i) => outcomeOf(byCohort.get(i + 1)));
+    } catch (err: unknown) {
+      return batch.map(() => failure(err));
     }
   }
+
+  private async query(text: string, values: unknown[]): Promise<PollRow[]> {
+    return (await this.pool.query<PollRow>({ text, values })).rows;
+  }
+}
+
+interface PollRow {
+  cohort?: string | number;
+  root: string | null;
+  cursor?: string | null;
+}
+
+function outcomeOf(row: PollRow | undefined): PollOutcome {
+  return { ok: true, root: row?.root ?? null, cursor: row?.cursor ?? null };
+}
+
+function failure(err: unknown): PollOutcome {
+  return { ok: false, error: fromDatabaseError(err, "$") };
 }
 
 export interface LiveCallbacks {
@@ -117,19 +217,10 @@ export interface PollRegistry {
 /** Creates the registry of pollers over `pool`. */
 export function createPollRegistry(pool: Pool, settings: { live: PollSettings; stream: PollSettings }): PollRegistry {
   const pollers = new Map<string, Poller>();
-  const run = async (text: string, values: unknown[]): Promise<PollOutcome> => {
-    try {
-      const result = await pool.query<{ root: string | null; cursor?: string | null }>({ text, values });
-      const row = result.rows[0];
-      return { ok: true, root: row?.root ?? null, cursor: row?.cursor ?? null };
-    } catch (err: unknown) {
-      return { ok: false, error: fromDatabaseError(err, "$") };
-    }
-  };
   const join = (pollKey: string, text: string, poll: PollSettings, member: Member): (() => void) => {
     let poller = pollers.get(pollKey);
     if (!poller) {
-      poller = new Poller(text, poll, run);
+      poller = new Poller(text, poll, pool);
       pollers.set(pollKey, poller);
     }
     poller.add(member);

@@ -5,7 +5,7 @@
  */
 import { Pool, type QueryConfig } from "pg";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/pg";
-import { createPollRegistry } from "../../src/subscriptions/poller";
+import { createPollRegistry, multiplexedText } from "../../src/subscriptions/poller";
 import { ADMIN_SECRET, createBlogTemplate, startBlogEngine, type BlogEngine } from "../helpers/blog";
 import { FAST, serve, WsClient, type Served } from "./helpers";
 
@@ -34,7 +34,7 @@ describe("poll registry", () => {
     await db?.drop();
   });
 
-  test("subscribers with the same statement and parameters share one query; other parameters or statements get their own", async () => {
+  test("subscribers with the same statement share one query per poll: cohorts (other parameters) fold into it; another statement has its own", async () => {
     const texts: string[] = [];
     // Records every statement the registry sends; the queries still run on the real pool.
     const counting = new Proxy(pool, {
@@ -54,9 +54,31 @@ describe("poll registry", () => {
     expect(registry.stats()).toEqual({ pollers: 2, subscribers: 4 });
     await eventually(() => Object.keys(got).length === 4);
     expect(got).toEqual({ a: "42", b: "42", c: "100", d: "63" });
-    expect(texts.sort()).toEqual(["select ($1::int * 2)::text as root", "select ($1::int * 2)::text as root", "select ($1::int * 3)::text as root"]);
+    expect(texts.sort()).toEqual([multiplexedText(double.text), "select ($1::int * 3)::text as root"].sort());
     for (const stop of stops) stop();
     expect(registry.stats()).toEqual({ pollers: 0, subscribers: 0 });
+  });
+
+  test("a statement with a parameter of inferred type is not folded: its cohorts run one statement each", async () => {
+    const texts: string[] = [];
+    const counting = new Proxy(pool, {
+      get: (target, prop, receiver) => (prop === "query" ? (config: QueryConfig) => (texts.push(config.text), target.query(config)) : Reflect.get(target, prop, receiver)),
+    });
+    const registry = createPollRegistry(counting, { live: { refetchMs: 60_000, batchSize: 10 }, stream: { refetchMs: 60_000, batchSize: 10 } });
+    afterThis.push(() => registry.close());
+    const inferred = { text: "select ($1 + 1)::text as root", values: [1] };
+    const got: Array<string | null> = [];
+    const stops = [2, 3].map((v) => registry.subscribeLive("inferred", { ...inferred, values: [v] }, { result: (r) => got.push(r), error: () => got.push("error") }));
+    await eventually(() => got.length === 2);
+    expect([got.sort(), texts]).toEqual([["3", "4"], [inferred.text, inferred.text]]);
+    for (const stop of stops) stop();
+  });
+
+  test("multiplexedText reads each cast parameter from the cohort, leaves quoted text alone, and refuses an uncast one", () => {
+    expect(multiplexedText(`select ($1::int + $12::int)::text as root where 'x$2' = "a$3"`)).toBe(
+      `select "__cohort"."ord" as "cohort", "__result".* from jsonb_array_elements($1::jsonb) with ordinality as "__cohort"("vars", "ord") cross join lateral (select (("__cohort"."vars" ->> 0)::int + ("__cohort"."vars" ->> 11)::int)::text as root where 'x$2' = "a$3") as "__result"`,
+    );
+    expect(multiplexedText("select $1 as root")).toBeNull();
   });
 
   test("a live subscriber hears a result only when it changes; a stream moves its cursor and skips empty batches", async () => {
