@@ -6,16 +6,26 @@ import type { PiiType, RawPiiField } from "../../../common/src/pii";
 
 export type FieldSpec = readonly [path: string, type: PiiType];
 
-function tokens(path: string): string[] {
+/** Parsed paths: the field specs are a small fixed set, parsed once each instead of on every webhook. */
+const TOKENS = new Map<string, readonly string[]>();
+const MAX_TOKENS = 10_000;
+
+function tokens(path: string): readonly string[] {
+  const known = TOKENS.get(path);
+  if (known) return known;
   if (!path.startsWith("$")) throw new Error(`[conduit/extract] path must start with $: ${path}`);
-  return path
+  const parsed = path
     .slice(1)
     .replace(/\[\*\]/g, ".[*]")
     .split(".")
     .filter((t) => t.length > 0);
+  // Custom integrations bring their own paths: bounded, oldest dropped first.
+  if (TOKENS.size >= MAX_TOKENS) TOKENS.delete(TOKENS.keys().next().value as string);
+  TOKENS.set(path, parsed);
+  return parsed;
 }
 
-function walk(value: unknown, rest: string[], out: unknown[]): void {
+function walk(value: unknown, rest: readonly string[], out: unknown[]): void {
   if (value === null || value === undefined) return;
   if (rest.length === 0) {
     out.push(value);
