@@ -29,7 +29,9 @@ describe("vendor erasure adapters", () => {
     expect(vendorEraserFor({ service: "stripe", credentialsRef: "st-ref", config: {} }, options)?.service).toBe("stripe");
     expect(vendorEraserFor({ service: "stripe", credentialsRef: null, config: {} }, options)).toBeNull();
     expect(vendorEraserFor({ service: "stripe", credentialsRef: "missing", config: {} }, options)).toBeNull();
-    expect(vendorEraserFor({ service: "hubspot", credentialsRef: "st-ref", config: {} }, options)).toBeNull();
+    expect(vendorEraserFor({ service: "hubspot", credentialsRef: "st-ref", config: {} }, options)?.service).toBe("hubspot");
+    expect(vendorEraserFor({ service: "klaviyo", credentialsRef: "st-ref", config: {} }, options)?.service).toBe("klaviyo");
+    expect(vendorEraserFor({ service: "salesforce", credentialsRef: "st-ref", config: {} }, options)).toBeNull();
   });
 
   it("failureOf: 404/410 not found, 408/425/429/5xx retried, other 4xx rejected", () => {

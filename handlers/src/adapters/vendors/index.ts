@@ -1,21 +1,22 @@
 /**
  * Which vendor adapter erases for an integration, if any: Mailchimp
  * (`mailchimp`, `mailchimp-marketing`: needs `config.listId` or
- * `config.audienceId`) and Stripe (`stripe`), each only when the integration
+ * `config.audienceId`), Stripe (`stripe`), HubSpot (`hubspot`) and Klaviyo
+ * (`klaviyo`), each only when the integration
  * names its API credential (`data_processors.credentials_ref`) and that
  * reference resolves in HANDLERS_VENDOR_CREDENTIALS. Otherwise null: the
  * integration falls back to the connector protocol (rights/integration-client.ts)
  * when HANDLERS_INTEGRATION_BASE_URLS has an entry for it, else it gets a
  * `not_applicable` step.
  */
+import { createHubspotEraser } from "./hubspot";
+import { createKlaviyoEraser } from "./klaviyo";
 import { createMailchimpEraser } from "./mailchimp";
 import { createStripeEraser } from "./stripe";
 import type { VendorEraser } from "./erasure";
 
 export type { ErasureCallResult, VendorEraser } from "./erasure";
 export { mailchimpSubscriberHash } from "./mailchimp";
-
-export const VENDOR_ERASURE_SERVICES = ["mailchimp", "mailchimp-marketing", "stripe"] as const;
 
 export interface VendorOptions {
   /** HANDLERS_VENDOR_CREDENTIALS: secret per credentials_ref. */
@@ -46,6 +47,10 @@ export function vendorEraserFor(target: VendorTarget, options: VendorOptions): V
     }
     case "stripe":
       return createStripeEraser({ secretKey: secret, ...(baseUrl ? { baseUrl } : {}), ...http });
+    case "hubspot":
+      return createHubspotEraser({ accessToken: secret, ...(baseUrl ? { baseUrl } : {}), ...http });
+    case "klaviyo":
+      return createKlaviyoEraser({ privateKey: secret, ...(baseUrl ? { baseUrl } : {}), ...http });
     default:
       return null;
   }
