@@ -7,8 +7,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import WebSocket from "ws";
+import type { TestDatabase } from "../../../test/helpers/pg";
 import type { Engine } from "../../src/server";
 import type { SubscriptionOptions } from "../../src/subscriptions/websocket";
+import { createBlogTemplate, startBlogEngine, type BlogEngine } from "../helpers/blog";
 
 /** Injected for tests: polls every 50 ms, keep-alives rare enough to stay out of the way. */
 export const FAST: Partial<SubscriptionOptions> = { liveRefetchMs: 50, streamRefetchMs: 50, keepAliveMs: 60_000, initTimeoutMs: 400 };
@@ -125,6 +127,54 @@ export async function serve(engine: Engine): Promise<Served> {
     close: async () => {
       await engine.closeWebSockets();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface BlogSuite {
+  readonly blog: BlogEngine;
+  readonly served: Served;
+  /** Opens a client (closed after each test) offering `protocol`. */
+  connect(protocol?: string): Promise<WsClient>;
+}
+
+/**
+ * Registers the file's hooks: the blog fixture on its own database, served
+ * with FAST settings; clients opened through connect() close after each test.
+ */
+export function useBlogSuite(prefix: string): BlogSuite {
+  let template: TestDatabase | undefined;
+  let blog: BlogEngine | undefined;
+  let served: Served | undefined;
+  const open: WsClient[] = [];
+  beforeAll(async () => {
+    template = await createBlogTemplate(prefix);
+    blog = await startBlogEngine(template, { subscriptions: FAST });
+    served = await serve(blog.engine);
+  });
+  afterEach(() => {
+    for (const c of open.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await served?.close();
+    await blog?.close();
+    await template?.drop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("[engine/test/subscriptions] suite not started");
+    return value;
+  };
+  return {
+    get blog() {
+      return started(blog);
+    },
+    get served() {
+      return started(served);
+    },
+    async connect(protocol) {
+      const client = await WsClient.open(started(served).url, protocol);
+      open.push(client);
+      return client;
     },
   };
 }

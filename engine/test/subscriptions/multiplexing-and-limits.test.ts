@@ -9,6 +9,15 @@ import { createPollRegistry, multiplexedText } from "../../src/subscriptions/pol
 import { ADMIN_SECRET, createBlogTemplate, startBlogEngine, type BlogEngine } from "../helpers/blog";
 import { FAST, serve, WsClient, type Served } from "./helpers";
 
+/** The pool as the registry sees it, recording every statement it sends (the queries still run on the real pool). */
+function recording(pool: Pool): { counting: Pool; texts: string[] } {
+  const texts: string[] = [];
+  const counting = new Proxy(pool, {
+    get: (target, prop, receiver) => (prop === "query" ? (config: QueryConfig) => (texts.push(config.text), target.query(config)) : Reflect.get(target, prop, receiver)),
+  });
+  return { counting, texts };
+}
+
 async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -35,11 +44,7 @@ describe("poll registry", () => {
   });
 
   test("subscribers with the same statement share one query per poll: cohorts (other parameters) fold into it; another statement has its own", async () => {
-    const texts: string[] = [];
-    // Records every statement the registry sends; the queries still run on the real pool.
-    const counting = new Proxy(pool, {
-      get: (target, prop, receiver) => (prop === "query" ? (config: QueryConfig) => (texts.push(config.text), target.query(config)) : Reflect.get(target, prop, receiver)),
-    });
+    const { counting, texts } = recording(pool);
     const registry = createPollRegistry(counting, { live: { refetchMs: 60_000, batchSize: 10 }, stream: { refetchMs: 60_000, batchSize: 10 } });
     afterThis.push(() => registry.close());
     const double = { text: "select ($1::int * 2)::text as root", values: [21] };
@@ -60,10 +65,7 @@ describe("poll registry", () => {
   });
 
   test("a statement with a parameter of inferred type is not folded: its cohorts run one statement each", async () => {
-    const texts: string[] = [];
-    const counting = new Proxy(pool, {
-      get: (target, prop, receiver) => (prop === "query" ? (config: QueryConfig) => (texts.push(config.text), target.query(config)) : Reflect.get(target, prop, receiver)),
-    });
+    const { counting, texts } = recording(pool);
     const registry = createPollRegistry(counting, { live: { refetchMs: 60_000, batchSize: 10 }, stream: { refetchMs: 60_000, batchSize: 10 } });
     afterThis.push(() => registry.close());
     const inferred = { text: "select ($1 + 1)::text as root", values: [1] };

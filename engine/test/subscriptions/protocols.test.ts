@@ -6,24 +6,15 @@
  * Transport/WebSocket.hs and WebSocket/Protocol.hs).
  */
 import request from "supertest";
-import type { TestDatabase } from "../../../test/helpers/pg";
-import { ADMIN_SECRET, createBlogTemplate, startBlogEngine, type BlogEngine } from "../helpers/blog";
-import { FAST, serve, WsClient, type Served } from "./helpers";
+import { ADMIN_SECRET } from "../helpers/blog";
+import { useBlogSuite, WsClient } from "./helpers";
 
-let template: TestDatabase;
-let blog: BlogEngine;
-let served: Served;
-const open: WsClient[] = [];
+const suite = useBlogSuite("engine_ws_tpl");
+const connect = (protocol?: string): Promise<WsClient> => suite.connect(protocol);
 const ADMIN = { "x-hasura-admin-secret": ADMIN_SECRET };
 
-async function connect(protocol?: string): Promise<WsClient> {
-  const client = await WsClient.open(served.url, protocol);
-  open.push(client);
-  return client;
-}
-
 async function setLikes(id: string, likes: number): Promise<void> {
-  const res = await request(blog.engine.app)
+  const res = await request(suite.blog.engine.app)
     .post("/v1/graphql")
     .set("x-hasura-admin-secret", ADMIN_SECRET)
     .send({ query: `mutation ($id: uuid!, $likes: Int!) { update_articles_by_pk(pk_columns: {id: $id}, _set: {likes: $likes}) { id } }`, variables: { id, likes } });
@@ -33,22 +24,6 @@ async function setLikes(id: string, likes: number): Promise<void> {
 const ADA_ARTICLE = "00000000-0000-4000-8000-000000000001";
 const GRACE_ARTICLE = "00000000-0000-4000-8000-000000000002";
 const LIVE_ADA = `subscription AdaArticles { articles(where: {author_id: {_eq: 1}}) { title likes } }`;
-
-beforeAll(async () => {
-  template = await createBlogTemplate("engine_ws_tpl");
-  blog = await startBlogEngine(template, { subscriptions: FAST });
-  served = await serve(blog.engine);
-});
-
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-
-afterAll(async () => {
-  await served?.close();
-  await blog?.close();
-  await template?.drop();
-});
 
 describe("graphql-transport-ws", () => {
   test("connection_init with the admin secret answers connection_ack, then a keep-alive ping; ping is answered with pong", async () => {
@@ -193,11 +168,11 @@ describe("graphql-ws (subscriptions-transport-ws)", () => {
     await client.init(ADMIN);
     client.send({ type: "start", id: "live", payload: { query: `subscription { authors_aggregate(where: {id: {_eq: 4}}) { aggregate { max { rating } } } }` } });
     expect(await client.next()).toEqual({ type: "data", id: "live", payload: { data: { authors_aggregate: { aggregate: { max: { rating: 3.25 } } } } } });
-    await request(blog.engine.app).post("/v1/graphql").set("x-hasura-admin-secret", ADMIN_SECRET).send({ query: `mutation { update_authors_by_pk(pk_columns: {id: 4}, _set: {rating: 3.5}) { id } }` });
+    await request(suite.blog.engine.app).post("/v1/graphql").set("x-hasura-admin-secret", ADMIN_SECRET).send({ query: `mutation { update_authors_by_pk(pk_columns: {id: 4}, _set: {rating: 3.5}) { id } }` });
     expect(await client.next()).toEqual({ type: "data", id: "live", payload: { data: { authors_aggregate: { aggregate: { max: { rating: 3.5 } } } } } });
     client.send({ type: "stop", id: "live" });
     await client.quiet(100);
-    await request(blog.engine.app).post("/v1/graphql").set("x-hasura-admin-secret", ADMIN_SECRET).send({ query: `mutation { update_authors_by_pk(pk_columns: {id: 4}, _set: {rating: 4}) { id } }` });
+    await request(suite.blog.engine.app).post("/v1/graphql").set("x-hasura-admin-secret", ADMIN_SECRET).send({ query: `mutation { update_authors_by_pk(pk_columns: {id: 4}, _set: {rating: 4}) { id } }` });
     expect(await client.quiet(300)).toEqual([]);
   });
 
@@ -247,6 +222,6 @@ describe("graphql-ws (subscriptions-transport-ws)", () => {
 
 describe("upgrade", () => {
   test("another path is refused with 404", async () => {
-    await expect(WsClient.open(served.url.replace("/v1/graphql", "/v1/other"))).rejects.toThrow("upgrade refused: 404");
+    await expect(WsClient.open(suite.served.url.replace("/v1/graphql", "/v1/other"))).rejects.toThrow("upgrade refused: 404");
   });
 });

@@ -5,25 +5,17 @@
  * and the schema's subscription_root per role.
  */
 import request from "supertest";
-import type { TestDatabase } from "../../../test/helpers/pg";
 import { buildRoleSchema } from "../../src/schema/build";
-import { ADMIN_SECRET, createBlogTemplate, signJwt, startBlogEngine, type BlogEngine } from "../helpers/blog";
-import { FAST, serve, WsClient, type Message, type Served } from "./helpers";
+import { ADMIN_SECRET, signJwt } from "../helpers/blog";
+import { useBlogSuite, WsClient, type Message } from "./helpers";
 
-let template: TestDatabase;
-let blog: BlogEngine;
-let served: Served;
-const open: WsClient[] = [];
+const suite = useBlogSuite("engine_wss_tpl");
 const ADMIN = { "x-hasura-admin-secret": ADMIN_SECRET };
 const ADA_ARTICLE = "00000000-0000-4000-8000-000000000001";
 const LISKOV_DRAFT = "00000000-0000-4000-8000-000000000005";
 const KERNELS_DRAFT = "00000000-0000-4000-8000-000000000003";
 
-async function connect(protocol = "graphql-transport-ws"): Promise<WsClient> {
-  const client = await WsClient.open(served.url, protocol);
-  open.push(client);
-  return client;
-}
+const connect = (protocol = "graphql-transport-ws"): Promise<WsClient> => suite.connect(protocol);
 
 async function userHeaders(userId: number, expiresInSeconds?: number): Promise<Record<string, string>> {
   const token = await signJwt({ "x-hasura-allowed-roles": ["user"], "x-hasura-default-role": "user", "x-hasura-user-id": String(userId) }, { expiresInSeconds });
@@ -31,7 +23,7 @@ async function userHeaders(userId: number, expiresInSeconds?: number): Promise<R
 }
 
 async function admin(query: string, variables?: Record<string, unknown>): Promise<unknown> {
-  const res = await request(blog.engine.app).post("/v1/graphql").set("x-hasura-admin-secret", ADMIN_SECRET).send({ query, variables });
+  const res = await request(suite.blog.engine.app).post("/v1/graphql").set("x-hasura-admin-secret", ADMIN_SECRET).send({ query, variables });
   expect(res.body.errors).toBeUndefined();
   return res.body;
 }
@@ -51,22 +43,6 @@ async function streamIds(client: WsClient, id: string, field: string, count: num
   }
   return batches;
 }
-
-beforeAll(async () => {
-  template = await createBlogTemplate("engine_wss_tpl");
-  blog = await startBlogEngine(template, { subscriptions: FAST });
-  served = await serve(blog.engine);
-});
-
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-
-afterAll(async () => {
-  await served?.close();
-  await blog?.close();
-  await template?.drop();
-});
 
 describe("streaming subscriptions", () => {
   test("deliver every row exactly once, in cursor order, in batches of batch_size, then rows inserted later", async () => {
@@ -161,7 +137,7 @@ describe("sessions", () => {
 
 describe("subscription_root", () => {
   test("has query_root's table fields and <t>_stream per role; subscription_root_fields narrows it", () => {
-    const { model, schemaFor } = blog.engine.state();
+    const { model, schemaFor } = suite.blog.engine.state();
     const fields = (role: string): string[] => Object.keys(schemaFor(role, false).getSubscriptionType()?.getFields() ?? {}).filter((f) => f.startsWith("articles") || f.startsWith("remark"));
     expect(fields("user")).toEqual(["articles", "articles_aggregate", "articles_by_pk", "articles_stream", "remark", "remarks", "remarks_stream"]);
     expect(fields("anonymous")).toEqual(["articles", "articles_by_pk", "articles_stream"]);
