@@ -22,19 +22,29 @@ export interface RedisRateLimitStore {
 
 export async function createRedisRateLimitStore(url: string, options: { logger?: Logger; prefix?: string } = {}): Promise<RedisRateLimitStore> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
-  let connected = true;
+  let connected = false;
+  let lastError: string | undefined;
   // Without a listener ioredis prints every reconnect failure to stderr; log state changes once instead.
   client.on("error", (err: Error) => {
+    lastError = err.message;
     if (!connected) return;
     connected = false;
     options.logger?.error({ reason: err.message }, "rate-limit Redis connection lost; reconnecting");
   });
   client.on("ready", () => {
-    if (connected) return;
+    const restored = lastError !== undefined;
     connected = true;
-    options.logger?.info("rate-limit Redis connection restored");
+    lastError = undefined;
+    if (restored) options.logger?.info("rate-limit Redis connection restored");
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err: unknown) {
+    client.disconnect();
+    // Host and port only: the URL may hold a password.
+    const { hostname, port } = new URL(url);
+    throw new Error(`cannot reach the rate-limit Redis at ${hostname}:${port || "6379"} (RATE_LIMIT_REDIS_URL): ${lastError ?? (err instanceof Error ? err.message : String(err))}`);
+  }
   const store = new RedisStore({
     prefix: options.prefix ?? "conduit:rl:",
     sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<RedisReply>,

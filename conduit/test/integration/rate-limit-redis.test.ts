@@ -10,6 +10,7 @@ import { Redis } from "ioredis";
 import { createRedisRateLimitStore, type RedisRateLimitStore } from "../../src/http/redis-store";
 import { createController, createIntegration, type CreatedController, type CreatedIntegration } from "../../src/management/integrations";
 import { CUSTOM_DEFINITION } from "../fixtures/platforms";
+import { findFreePort } from "../../../common/src/db/embedded";
 import { startTestRedis, type TestRedis } from "../helpers/redis";
 import { startStack, type Stack } from "../helpers/stack";
 
@@ -95,6 +96,7 @@ test("two replicas share one budget through Redis; memory stores would not", asy
   const keys = await probe.keys("conduit:rl:*");
   expect(keys).toHaveLength(1);
   expect(await probe.get(keys[0])).toBe(String(MAX + 2));
+  for (const s of stores.splice(0)) await s.close();
 });
 
 test("Redis down mid-run: both replicas fail open (stored, counted, logged); back up: the shared limit holds again", async () => {
@@ -127,6 +129,20 @@ test("Redis down mid-run: both replicas fail open (stored, counted, logged); bac
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  const connectionLines = stack.logLines.map((l) => (JSON.parse(l) as { msg: string }).msg).filter((m) => m.startsWith("rate-limit Redis connection"));
+  expect(connectionLines.sort()).toEqual([
+    "rate-limit Redis connection lost; reconnecting",
+    "rate-limit Redis connection lost; reconnecting",
+    "rate-limit Redis connection restored",
+    "rate-limit Redis connection restored",
+  ]);
   await probe.flushall();
   expect(await alternate(replicas, MAX + 2)).toEqual([...Array(MAX).fill(200), 429, 429]);
 }, 60_000);
+
+test("start-up refuses an unreachable Redis, naming host and port but not the URL's password", async () => {
+  const port = await findFreePort();
+  const failure = createRedisRateLimitStore(`redis://:do-not-print-me@127.0.0.1:${port}`);
+  await expect(failure).rejects.toThrow(`cannot reach the rate-limit Redis at 127.0.0.1:${port} (RATE_LIMIT_REDIS_URL): connect ECONNREFUSED 127.0.0.1:${port}`);
+  await expect(failure).rejects.not.toThrow("do-not-print-me");
+});
