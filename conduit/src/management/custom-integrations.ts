@@ -257,7 +257,7 @@ export async function updateCustomIntegration(raw: UpdateCustomIntegrationInput,
   return fresh;
 }
 
-/** Deletes the processor: its API key stops at once (conduit answers 401); intake history stays with the processor set null. */
+/** Deletes the processor: its API key stops working once conduit's lookup cache expires (LOOKUP_CACHE_TTL_MS; then 401); intake history stays with the processor set null. */
 export async function deleteCustomIntegration(dataProcessorId: string, scope: Scope, deps: CustomIntegrationDeps): Promise<{ dataProcessorId: string; deleted: boolean }> {
   const processor = await owned(dataProcessorId, scope, deps);
   return { dataProcessorId, deleted: await deps.store.deleteProcessor(processor.id) };
