@@ -38,6 +38,7 @@ export function graphqlErrorBody(err: HasuraError): GraphqlErrorBody {
 }
 
 /** `{path, error, code}` as /v1/metadata and the schema APIs answer, with `err.status`. */
-export function apiErrorBody(err: HasuraError): { path: string; error: string; code: string } {
-  return { path: err.path, error: err.message, code: err.code };
+export function apiErrorBody(err: HasuraError): { path: string; error: string; code: string; internal?: unknown } {
+  // `internal` carries details such as replace_metadata's inconsistent objects (contract 8.2).
+  return { path: err.path, error: err.message, code: err.code, ...(err.extensions.internal !== undefined ? { internal: err.extensions.internal } : {}) };
 }

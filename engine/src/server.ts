@@ -13,12 +13,13 @@ import type { Logger } from "../../common/src/logger";
 import { silentLogger } from "../../common/src/logger";
 import { loadMetadata, type EngineMetadata } from "./metadata";
 import { introspectCatalog } from "./introspection/catalog";
-import { buildTableModel, modelOptionsFromEnv, type TableModel } from "./schema/model";
+import { buildTableModel, modelOptionsFromEnv, type InconsistentObject, type TableModel } from "./schema/model";
 import { buildRoleSchema } from "./schema/build";
 import type { EngineContext, EngineExtension, ExtensionRootField } from "./extensions";
 import { parseJwtConfig } from "./auth/jwt-config";
 import type { AuthConfig } from "./auth/authenticate";
 import { createHttpApp } from "./http/app";
+import { HasuraError } from "./errors";
 import { CLOSE } from "./subscriptions/protocol";
 import { createSubscriptionServer, DEFAULT_SUBSCRIPTION_OPTIONS, type SubscriptionOptions } from "./subscriptions/websocket";
 
@@ -55,6 +56,8 @@ export interface EngineState {
   ctx: EngineContext;
   model: TableModel;
   schemaFor(role: string, backendOnly: boolean): GraphQLSchema;
+  /** Objects left out because they do not fit the database (replace_metadata with allow_inconsistent_metadata). */
+  inconsistencies: InconsistentObject[];
 }
 
 /** The engine without its HTTP app (what the HTTP layer itself needs). */
@@ -64,6 +67,14 @@ export interface Engine {
   app: express.Express;
   /** Reloads metadata and catalog; throws (keeping the previous state) when they are inconsistent. */
   reload(): Promise<void>;
+  /**
+   * Replaces the served metadata (replace_metadata, clear_metadata). Held in
+   * memory, as Hasura holds it in its catalog: the project directory is not
+   * written, later reloads rebuild from it, a restart reads the directory again.
+   * With inconsistent objects it throws (state unchanged) unless
+   * `allowInconsistent`, which serves the rest; returns the objects left out.
+   */
+  replaceMetadata(metadata: EngineMetadata, allowInconsistent: boolean): Promise<InconsistentObject[]>;
   /** Serves the WebSocket transport of /v1/graphql (subscriptions) on `server`, the HTTP server of `app`. */
   attachWebSocket(server: Server): void;
   /** Closes every WebSocket (1012) and stops subscription polling; close() does it too. */
@@ -100,10 +111,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     unauthorizedRole: options.unauthorizedRole ?? null,
   };
 
-  const load = async (): Promise<EngineState> => {
-    const metadata: EngineMetadata = loadMetadata(projectDir);
+  /** Metadata set through the API; null while the project directory is the source. */
+  let stored: EngineMetadata | null = null;
+  /** Builds a state; with `inconsistencies`, objects that do not fit are left out and listed there. */
+  const build = async (metadata: EngineMetadata, inconsistencies?: InconsistentObject[]): Promise<EngineState> => {
     const catalog = await introspectCatalog(pool);
-    const model = buildTableModel(metadata, catalog, modelOptionsFromEnv(options.env ?? {}));
+    const model = buildTableModel(metadata, catalog, { ...modelOptionsFromEnv(options.env ?? {}), inconsistencies });
     const ctx: EngineContext = { pool, metadata, catalog, logger, env: options.env ?? {}, projectDir };
     const cache = new Map<string, GraphQLSchema>();
     const schemaFor = (role: string, backendOnly: boolean): GraphQLSchema => {
@@ -128,8 +141,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       }
       return schema;
     };
-    for (const ext of extensions) await ext.onMetadataLoaded?.(ctx);
-    return { ctx, model, schemaFor };
+    return { ctx, model, schemaFor, inconsistencies: inconsistencies ?? [] };
+  };
+  const load = async (): Promise<EngineState> => {
+    // Metadata set through the API is rebuilt as Hasura rebuilds its stored metadata: objects that no longer fit are left out and listed.
+    const state = stored ? await build(stored, []) : await build(loadMetadata(projectDir));
+    for (const ext of extensions) await ext.onMetadataLoaded?.(state.ctx);
+    return state;
   };
 
   let current = await load();
@@ -152,6 +170,18 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       current = await load();
       // Hasura closes every WebSocket when the metadata changes; clients reconnect to the new schema (WebSocket.hs mkCloseWebsocketsOnMetadataChangeAction).
       subscriptions.closeAll(CLOSE.SERVICE_RESTART, "Server state changed, restarting the server");
+    },
+    replaceMetadata: async (metadata, allowInconsistent) => {
+      const inconsistencies: InconsistentObject[] = [];
+      const next = await build(metadata, inconsistencies);
+      // Hasura: "cannot continue due to inconsistent metadata" (400 unexpected, objects under `internal`), nothing changed.
+      if (inconsistencies.length > 0 && !allowInconsistent)
+        throw new HasuraError("unexpected", "cannot continue due to inconsistent metadata", "$.args", 400, { internal: inconsistencies });
+      for (const ext of extensions) await ext.onMetadataLoaded?.(next.ctx);
+      stored = metadata;
+      current = next;
+      subscriptions.closeAll(CLOSE.SERVICE_RESTART, "Server state changed, restarting the server");
+      return inconsistencies;
     },
     attachWebSocket: (server) => subscriptions.attach(server),
     closeWebSockets: () => subscriptions.close(),

@@ -13,6 +13,20 @@ import type { Catalog, CatalogFunction, CatalogFunctionArg } from "../introspect
 import { findCatalogFunction } from "../introspection/catalog";
 import { scalarForColumn } from "./inflection";
 
+/**
+ * An object of the metadata that does not fit the database: `context` names
+ * the object, `reason` is what Hasura reports in `inconsistent_objects`.
+ */
+export class ModelInconsistency extends Error {
+  constructor(
+    readonly context: string,
+    readonly reason: string,
+  ) {
+    super(`[engine/schema] ${context}: ${reason}`);
+    this.name = "ModelInconsistency";
+  }
+}
+
 export type ColumnKind = "numeric" | "string" | "boolean" | "json" | "jsonb" | "datetime" | "uuid" | "other";
 
 /** The kind of a Postgres base type, from its name and pg_type category. */
@@ -127,11 +141,11 @@ function qualified(schema: string, name: string): string {
 
 function uniqueFunction(catalog: Catalog, schema: string, name: string, what: string): CatalogFunction {
   const found = findCatalogFunction(catalog, schema, name);
-  if (found.length === 0) throw new Error(`[engine/schema] ${what}: no such function exists: "${qualified(schema, name)}"`);
+  if (found.length === 0) throw new ModelInconsistency(what, `no such function exists: "${qualified(schema, name)}"`);
   // Hasura refuses overloaded functions (Function/API.hs: "function is overloaded").
-  if (found.length > 1) throw new Error(`[engine/schema] ${what}: function "${qualified(schema, name)}" is overloaded. Overloaded functions are not supported`);
+  if (found.length > 1) throw new ModelInconsistency(what, `function "${qualified(schema, name)}" is overloaded. Overloaded functions are not supported`);
   const fn = found[0];
-  if (!fn.onlyInArgs) throw new Error(`[engine/schema] ${what}: function "${qualified(schema, name)}" has OUT/INOUT/VARIADIC arguments; only IN arguments are supported`);
+  if (!fn.onlyInArgs) throw new ModelInconsistency(what, `function "${qualified(schema, name)}" has OUT/INOUT/VARIADIC arguments; only IN arguments are supported`);
   return fn;
 }
 
@@ -157,14 +171,14 @@ function classifyArgs(fn: CatalogFunction, tableIndex: number, sessionArgument: 
     if (i === tableIndex) return argInfo(arg, "table", arg.name);
     if (sessionArgument !== undefined && arg.name === sessionArgument) {
       if (arg.typeName !== "json" && arg.typeName !== "jsonb")
-        throw new Error(`[engine/schema] ${what}: session argument "${sessionArgument}" should be of type json or jsonb`);
+        throw new ModelInconsistency(what, `session argument "${sessionArgument}" should be of type json or jsonb`);
       sessionSeen = true;
       return argInfo(arg, "session", arg.name);
     }
     const gqlName = arg.name !== "" ? arg.name : `arg_${positional++}`;
     return argInfo(arg, "input", gqlName);
   });
-  if (sessionArgument !== undefined && !sessionSeen) throw new Error(`[engine/schema] ${what}: session argument "${sessionArgument}" not found`);
+  if (sessionArgument !== undefined && !sessionSeen) throw new ModelInconsistency(what, `session argument "${sessionArgument}" not found`);
   return out;
 }
 
@@ -183,29 +197,29 @@ export function resolveComputedField(
   const { schema, name } = cf.definition.function;
   const fn = uniqueFunction(catalog, schema, name, what);
   if (fn.volatility === "v")
-    throw new Error(`[engine/schema] ${what}: the function "${qualified(schema, name)}" is of type VOLATILE; cannot be added as a computed field`);
+    throw new ModelInconsistency(what, `the function "${qualified(schema, name)}" is of type VOLATILE; cannot be added as a computed field`);
   const isTableRow = (a: CatalogFunctionArg): boolean => a.table !== null && `${a.table.schema}.${a.table.name}` === tableKey;
   let tableIndex: number;
   if (cf.definition.table_argument !== undefined) {
     tableIndex = fn.args.findIndex((a) => a.name === cf.definition.table_argument);
-    if (tableIndex < 0) throw new Error(`[engine/schema] ${what}: table argument "${cf.definition.table_argument}" not found`);
+    if (tableIndex < 0) throw new ModelInconsistency(what, `table argument "${cf.definition.table_argument}" not found`);
   } else {
-    if (fn.args.length === 0) throw new Error(`[engine/schema] ${what}: the function has no input arguments; the first one must be the table row`);
+    if (fn.args.length === 0) throw new ModelInconsistency(what, `the function has no input arguments; the first one must be the table row`);
     tableIndex = 0;
   }
   if (!isTableRow(fn.args[tableIndex]))
-    throw new Error(`[engine/schema] ${what}: the table argument must be of the row type of "${tableKey}"`);
+    throw new ModelInconsistency(what, `the table argument must be of the row type of "${tableKey}"`);
   const args = classifyArgs(fn, tableIndex, cf.definition.session_argument, what);
   let returns: ComputedFieldInfo["returns"];
   if (fn.returnTable) {
     const key = `${fn.returnTable.schema}.${fn.returnTable.name}`;
-    if (!fn.returnsSet) throw new Error(`[engine/schema] ${what}: a function returning one row of a table is not supported; return SETOF "${key}"`);
-    if (!trackedTables.has(key)) throw new Error(`[engine/schema] ${what}: the function returns table "${key}", which is not tracked`);
+    if (!fn.returnsSet) throw new ModelInconsistency(what, `a function returning one row of a table is not supported; return SETOF "${key}"`);
+    if (!trackedTables.has(key)) throw new ModelInconsistency(what, `the function returns table "${key}", which is not tracked`);
     returns = { kind: "table", table: key };
   } else {
-    if (fn.returnsSet) throw new Error(`[engine/schema] ${what}: a function returning SETOF a base type is not supported`);
+    if (fn.returnsSet) throw new ModelInconsistency(what, `a function returning SETOF a base type is not supported`);
     if (fn.returnTypeCategory === "C" || fn.returnTypeCategory === "P")
-      throw new Error(`[engine/schema] ${what}: the function must return a base type or SETOF a tracked table`);
+      throw new ModelInconsistency(what, `the function must return a base type or SETOF a tracked table`);
     returns = {
       kind: "scalar",
       sqlType: fn.returnSqlType,
@@ -231,9 +245,9 @@ export function resolveTrackedFunction(entry: TrackedFunctionMetadata, catalog: 
   const what = `function "${qualified(schema, name)}"`;
   const fn = uniqueFunction(catalog, schema, name, what);
   const config = entry.configuration ?? {};
-  if (!fn.returnTable || !fn.returnsSet) throw new Error(`[engine/schema] ${what}: the function must return SETOF a table`);
+  if (!fn.returnTable || !fn.returnsSet) throw new ModelInconsistency(what, `the function must return SETOF a table`);
   const returnTable = `${fn.returnTable.schema}.${fn.returnTable.name}`;
-  if (!trackedTables.has(returnTable)) throw new Error(`[engine/schema] ${what}: the function returns table "${returnTable}", which is not tracked`);
+  if (!trackedTables.has(returnTable)) throw new ModelInconsistency(what, `the function returns table "${returnTable}", which is not tracked`);
   const args = classifyArgs(fn, -1, config.session_argument, what);
   // Hasura: without exposed_as, VOLATILE functions go to mutation_root and the others to query_root (docs: metadata-api/custom-functions).
   const exposedAs = config.exposed_as ?? (fn.volatility === "v" ? "mutation" : "query");
@@ -257,12 +271,13 @@ export function resolveTrackedFunction(entry: TrackedFunctionMetadata, catalog: 
 }
 
 /** Parses the `functions` list of a source (loaded as opaque data by common/src/metadata). */
-export function parseTrackedFunctions(raw: readonly unknown[], sourceName: string): TrackedFunctionMetadata[] {
-  return raw.map((entry, i) => {
+export function parseTrackedFunctions(raw: readonly unknown[], sourceName: string, firstIndex = 0): TrackedFunctionMetadata[] {
+  return raw.map((entry, n) => {
+    const i = firstIndex + n;
     const parsed = TrackedFunctionSchema.safeParse(entry);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new Error(`[engine/schema] source ${sourceName}: functions[${i}]${issue.path.length ? `.${issue.path.join(".")}` : ""}: ${issue.message}`);
+      throw new ModelInconsistency(`source ${sourceName}: functions[${i}]${issue.path.length ? `.${issue.path.join(".")}` : ""}`, issue.message);
     }
     return parsed.data;
   });

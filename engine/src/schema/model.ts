@@ -9,6 +9,7 @@ import type { Catalog, CatalogColumn, CatalogTable } from "../introspection/cata
 import { findCatalogTable } from "../introspection/catalog";
 import { scalarForColumn, tableGraphqlName, ROOT_FIELD_KINDS, defaultRootFieldName, type RootFieldKind } from "./inflection";
 import {
+  ModelInconsistency,
   parseTrackedFunctions,
   resolveComputedField,
   resolveTrackedFunction,
@@ -115,8 +116,25 @@ export interface TableModel {
   inferFunctionPermissions: boolean;
 }
 
+/** One entry of Hasura's `inconsistent_objects` (metadata-api/manage-metadata: get_inconsistent_metadata). */
+export interface InconsistentObject {
+  definition: unknown;
+  reason: string;
+  type: string;
+}
+
 export interface ModelOptions {
   inferFunctionPermissions?: boolean;
+  /**
+   * When given, objects that do not fit the database are left out of the model
+   * and recorded here (as Hasura drops inconsistent objects); otherwise the
+   * first one throws.
+   */
+  inconsistencies?: InconsistentObject[];
+}
+
+function displayName(key: string): string {
+  return key.startsWith("public.") ? key.slice("public.".length) : key;
 }
 
 export function tableKey(t: QualifiedTable): string {
@@ -139,15 +157,34 @@ function expandColumns(cols: "*" | string[], table: CatalogTable): string[] {
 export function buildTableModel(metadata: EngineMetadata, catalog: Catalog, options: ModelOptions = {}): TableModel {
   const entries = trackedTables(metadata);
   const source = metadata.sources.find((s) => s.name === "default") ?? metadata.sources[0];
+  const sourceName = source?.name ?? "default";
   const tables = new Map<string, TableInfo>();
   const roles = new Set<string>();
   const catalogOf = new Map<string, CatalogTable>();
+  /** Runs `fn`; in tolerant mode an inconsistency is recorded (with `definition`) and null returned. */
+  const attempt = <T>(type: string, definition: () => unknown, fn: () => T): T | null => {
+    try {
+      return fn();
+    } catch (err: unknown) {
+      if (!options.inconsistencies || !(err instanceof Error)) throw err;
+      const reason = err instanceof ModelInconsistency ? err.reason : err.message.replace(/^\[[^\]]+\]\s*/, "");
+      options.inconsistencies.push({ definition: definition(), reason, type });
+      return null;
+    }
+  };
   for (const entry of entries) {
-    const cat = findCatalogTable(catalog, entry.table.schema, entry.table.name);
-    if (!cat) throw new Error(`[engine/schema] table "${tableKey(entry.table)}" is tracked but does not exist`);
-    catalogOf.set(tableKey(entry.table), cat);
+    attempt(
+      "table",
+      () => entry.table,
+      () => {
+        const cat = findCatalogTable(catalog, entry.table.schema, entry.table.name);
+        // Hasura's reason for a tracked table the database lacks (tests-py: replace_metadata_allow_inconsistent_inconsistent.yaml).
+        if (!cat) throw new ModelInconsistency(`table "${tableKey(entry.table)}"`, `no such table/view exists in source: "${displayName(tableKey(entry.table))}"`);
+        catalogOf.set(tableKey(entry.table), cat);
+      },
+    );
   }
-  for (const entry of entries) {
+  for (const entry of entries.filter((e) => catalogOf.has(tableKey(e.table)))) {
     const key = tableKey(entry.table);
     const cat = catalogOf.get(key) as CatalogTable;
     const config = entry.configuration ?? {};
@@ -178,14 +215,18 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog, opti
     const constraints = [...(cat.primaryKey ? [cat.primaryKey] : []), ...cat.uniqueConstraints];
     const relationships: RelationshipInfo[] = [];
     const addRel = (kind: "object" | "array", rel: Relationship): void => {
+      attempt(`${kind}_relation`, () => ({ ...rel, source: sourceName, table: entry.table }), () => addRelation(kind, rel));
+    };
+    const addRelation = (kind: "object" | "array", rel: Relationship): void => {
       const using = rel.using;
       const fail = (why: string): never => {
-        throw new Error(`[engine/schema] relationship "${rel.name}" of "${key}": ${why}`);
+        throw new ModelInconsistency(`relationship "${rel.name}" of "${key}"`, why);
       };
+      const notTracked = (remote: string): string => `table "${displayName(remote)}" is not tracked`;
       if ("manual_configuration" in using) {
         const m = using.manual_configuration;
         const remote = tableKey(m.remote_table);
-        if (!catalogOf.has(remote)) fail(`remote table "${remote}" is not tracked`);
+        if (!catalogOf.has(remote)) fail(notTracked(remote));
         relationships.push({
           name: rel.name,
           kind,
@@ -202,7 +243,7 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog, opti
         const found = cat.foreignKeys.find((f) => f.columns.length === cols.length && f.columns.every((c, i) => c === cols[i]));
         if (!found) return fail(`no foreign key on (${cols.join(", ")})`);
         const remote = `${found.refSchema}.${found.refTable}`;
-        if (!catalogOf.has(remote)) fail(`remote table "${remote}" is not tracked`);
+        if (!catalogOf.has(remote)) fail(notTracked(remote));
         relationships.push({
           name: rel.name,
           kind,
@@ -214,7 +255,7 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog, opti
         return;
       }
       const remote = tableKey(fk.table);
-      const remoteCat = catalogOf.get(remote) ?? fail(`remote table "${remote}" is not tracked`);
+      const remoteCat = catalogOf.get(remote) ?? fail(notTracked(remote));
       const cols = fk.column !== undefined ? [fk.column] : (fk.columns ?? []);
       const found = remoteCat.foreignKeys.find(
         (f) =>
@@ -236,64 +277,73 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog, opti
     for (const rel of entry.object_relationships ?? []) addRel("object", rel);
     for (const rel of entry.array_relationships ?? []) addRel("array", rel);
     const trackedKeys = new Set(catalogOf.keys());
-    const computedFields = (entry.computed_fields ?? []).map((cf) => resolveComputedField(cf, key, gqlName, catalog, trackedKeys));
-    for (const cf of computedFields) {
-      // A computed field shares the namespace of columns and relationships (metadata-api/computed-field: add_computed_field).
-      if (columns.some((c) => c.gqlName === cf.name) || relationships.some((r) => r.name === cf.name))
-        throw new Error(`[engine/schema] computed field "${cf.name}" of "${key}" clashes with a column or relationship of the same name`);
+    const computedFields: ComputedFieldInfo[] = [];
+    for (const meta of entry.computed_fields ?? []) {
+      const cf = attempt(
+        "computed_field",
+        () => ({ ...meta, source: sourceName, table: entry.table }),
+        () => {
+          const info = resolveComputedField(meta, key, gqlName, catalog, trackedKeys);
+          // A computed field shares the namespace of columns and relationships (metadata-api/computed-field: add_computed_field).
+          if (columns.some((c) => c.gqlName === info.name) || relationships.some((r) => r.name === info.name))
+            throw new ModelInconsistency(`computed field "${info.name}" of "${key}"`, "clashes with a column or relationship of the same name");
+          return info;
+        },
+      );
+      if (cf) computedFields.push(cf);
     }
 
-    const select = new Map<string, SelectPermission>();
-    for (const p of entry.select_permissions ?? []) {
-      roles.add(p.role);
-      select.set(p.role, {
-        columns: expandColumns(p.permission.columns, cat),
+    /** Columns a permission names must exist (Hasura: an inconsistent `<kind>_permission`). */
+    const checkColumns = (role: string, cols: readonly string[]): void => {
+      for (const c of cols)
+        if (!cat.columns.some((x) => x.name === c)) throw new ModelInconsistency(`permission of role "${role}" on "${key}"`, `no such column exists: "${c}"`);
+    };
+    const permission = <P extends { role: string }, T>(kind: string, entries: readonly P[] | undefined, build: (p: P) => T): Map<string, T> => {
+      const out = new Map<string, T>();
+      for (const p of entries ?? []) {
+        const built = attempt(`${kind}_permission`, () => ({ ...p, source: sourceName, table: entry.table }), () => build(p));
+        if (built === null) continue;
+        roles.add(p.role);
+        out.set(p.role, built);
+      }
+      return out;
+    };
+    const select = permission("select", entry.select_permissions, (p) => {
+      const columns = expandColumns(p.permission.columns, cat);
+      checkColumns(p.role, columns);
+      for (const name of p.permission.computed_fields ?? []) {
+        const cf = computedFields.find((c) => c.name === name);
+        // Only scalar computed fields are listed; table ones follow the returned table's permission (Schema/Select.hs computedFieldPG).
+        if (!cf || cf.returns.kind !== "scalar")
+          throw new ModelInconsistency(`select permission of role "${p.role}" on "${key}"`, `no such scalar computed field exists: "${name}"`);
+      }
+      return {
+        columns,
         filter: p.permission.filter,
         limit: p.permission.limit ?? null,
         allowAggregations: p.permission.allow_aggregations ?? false,
         computedFields: p.permission.computed_fields ?? [],
         queryRootFields: p.permission.query_root_fields ?? null,
         subscriptionRootFields: p.permission.subscription_root_fields ?? null,
-      });
-    }
-    const insert = new Map<string, InsertPermission>();
-    for (const p of entry.insert_permissions ?? []) {
-      roles.add(p.role);
-      insert.set(p.role, {
-        check: p.permission.check,
-        columns: expandColumns(p.permission.columns ?? [], cat),
-        set: p.permission.set ?? {},
-        backendOnly: p.permission.backend_only ?? false,
-      });
-    }
-    const update = new Map<string, UpdatePermission>();
-    for (const p of entry.update_permissions ?? []) {
-      roles.add(p.role);
-      update.set(p.role, {
-        columns: expandColumns(p.permission.columns, cat),
+      };
+    });
+    const insert = permission("insert", entry.insert_permissions, (p) => {
+      const columns = expandColumns(p.permission.columns ?? [], cat);
+      checkColumns(p.role, columns);
+      return { check: p.permission.check, columns, set: p.permission.set ?? {}, backendOnly: p.permission.backend_only ?? false };
+    });
+    const update = permission("update", entry.update_permissions, (p) => {
+      const columns = expandColumns(p.permission.columns, cat);
+      checkColumns(p.role, columns);
+      return {
+        columns,
         filter: p.permission.filter,
         check: p.permission.check ?? null,
         set: p.permission.set ?? {},
         backendOnly: p.permission.backend_only ?? false,
-      });
-    }
-    const del = new Map<string, DeletePermission>();
-    for (const p of entry.delete_permissions ?? []) {
-      roles.add(p.role);
-      del.set(p.role, { filter: p.permission.filter, backendOnly: p.permission.backend_only ?? false });
-    }
-    for (const [role, perm] of select) {
-      for (const name of perm.computedFields) {
-        const cf = computedFields.find((c) => c.name === name);
-        // Only scalar computed fields are listed; table ones follow the returned table's permission (Schema/Select.hs computedFieldPG).
-        if (!cf || cf.returns.kind !== "scalar")
-          throw new Error(`[engine/schema] select permission of role "${role}" on "${key}" names unknown scalar computed field "${name}"`);
-      }
-    }
-    for (const [role, perm] of [...select, ...insert, ...update]) {
-      for (const c of perm.columns)
-        if (!cat.columns.some((x) => x.name === c)) throw new Error(`[engine/schema] permission of role "${role}" on "${key}" names unknown column "${c}"`);
-    }
+      };
+    });
+    const del = permission("delete", entry.delete_permissions, (p) => ({ filter: p.permission.filter, backendOnly: p.permission.backend_only ?? false }));
     tables.set(key, {
       key,
       schema: entry.table.schema,
@@ -314,7 +364,15 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog, opti
     });
   }
   const trackedKeys = new Set(tables.keys());
-  const functions = parseTrackedFunctions(source?.functions ?? [], source?.name ?? "default").map((f) => resolveTrackedFunction(f, catalog, trackedKeys));
+  const functions: TrackedFunctionInfo[] = [];
+  for (const [i, raw] of (source?.functions ?? []).entries()) {
+    const fn = attempt(
+      "function",
+      () => ({ ...(typeof raw === "object" && raw !== null ? raw : { function: raw }), source: sourceName }),
+      () => resolveTrackedFunction(parseTrackedFunctions([raw], sourceName, i)[0], catalog, trackedKeys),
+    );
+    if (fn) functions.push(fn);
+  }
   for (const f of functions) for (const r of f.permissions) roles.add(r);
   return { tables, roles: [...roles].sort(), functions, inferFunctionPermissions: options.inferFunctionPermissions ?? true };
 }
