@@ -8,7 +8,7 @@
  * with a vendor adapter (Mailchimp, Stripe: adapters/vendors) are called in
  * the vendor's own API instead (run-erasure-jobs.ts).
  */
-import { failureOf, vendorRequest, type ErasureCallResult } from "../adapters/vendors/erasure";
+import { outcomeOf, vendorRequest, type ErasureCallResult } from "../adapters/vendors/erasure";
 
 export type { ErasureCallResult } from "../adapters/vendors/erasure";
 
@@ -29,7 +29,5 @@ export async function requestErasure(call: ErasureCall): Promise<ErasureCallResu
     headers: { "content-type": "application/json", "idempotency-key": call.idempotencyKey },
     body: JSON.stringify({ requestId: call.requestId, service: call.service, identifiers: call.email ? { email: call.email } : {} }),
   });
-  if (!answer.ok) return answer.result;
-  if (answer.status >= 200 && answer.status < 300) return { kind: "completed", httpStatus: answer.status };
-  return failureOf(answer.status);
+  return outcomeOf(answer);
 }

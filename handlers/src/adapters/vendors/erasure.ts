@@ -65,6 +65,14 @@ export async function vendorRequest(
   }
 }
 
+/** The step outcome of one exchange: 2xx completed (with `reference` when given), else as failureOf. */
+export function outcomeOf(answer: Awaited<ReturnType<typeof vendorRequest>>, reference?: (status: number) => string | undefined): ErasureCallResult {
+  if (!answer.ok) return answer.result;
+  if (answer.status < 200 || answer.status >= 300) return failureOf(answer.status);
+  const ref = reference?.(answer.status);
+  return ref === undefined ? { kind: "completed", httpStatus: answer.status } : { kind: "completed", httpStatus: answer.status, reference: ref };
+}
+
 /** The outcome of a non-2xx answer. */
 export function failureOf(status: number): ErasureCallResult {
   if (status === 404 || status === 410) return { kind: "not_found", httpStatus: status };

@@ -8,7 +8,7 @@
  * Authentication is a private-app or OAuth access token as Bearer (scope
  * `crm.objects.contacts.write`).
  */
-import { failureOf, vendorRequest, type ErasureCallResult, type VendorEraser, type VendorHttp } from "./erasure";
+import { outcomeOf, vendorRequest, type ErasureCallResult, type VendorEraser, type VendorHttp } from "./erasure";
 
 export const HUBSPOT_API_BASE_URL = "https://api.hubapi.com";
 
@@ -22,9 +22,7 @@ export function createHubspotEraser(options: { accessToken: string; baseUrl?: st
         headers: { authorization: `Bearer ${options.accessToken}`, "content-type": "application/json", accept: "application/json" },
         body: JSON.stringify({ objectId: call.email, idProperty: "email" }),
       });
-      if (!answer.ok) return answer.result;
-      if (answer.status >= 200 && answer.status < 300) return { kind: "completed", httpStatus: answer.status };
-      return failureOf(answer.status);
+      return outcomeOf(answer);
     },
   };
 }

@@ -8,7 +8,7 @@
  * (privacy-domain.md 6 asks to poll where the vendor allows it). Klaviyo keeps
  * the deleted contact information as its own GDPR record of the deletion.
  */
-import { failureOf, vendorRequest, type ErasureCallResult, type VendorEraser, type VendorHttp } from "./erasure";
+import { outcomeOf, vendorRequest, type ErasureCallResult, type VendorEraser, type VendorHttp } from "./erasure";
 
 export const KLAVIYO_API_BASE_URL = "https://a.klaviyo.com";
 /** The API revision these request bodies follow (Klaviyo versions its API by date). */
@@ -25,9 +25,7 @@ export function createKlaviyoEraser(options: { privateKey: string; baseUrl?: str
         headers: { authorization: `Klaviyo-API-Key ${options.privateKey}`, revision: KLAVIYO_REVISION, "content-type": "application/vnd.api+json", accept: "application/vnd.api+json" },
         body: JSON.stringify(body),
       });
-      if (!answer.ok) return answer.result;
-      if (answer.status >= 200 && answer.status < 300) return { kind: "completed", httpStatus: answer.status, ...(answer.status === 202 ? { reference: "deletion job accepted; Klaviyo erases asynchronously" } : {}) };
-      return failureOf(answer.status);
+      return outcomeOf(answer, (status) => (status === 202 ? "deletion job accepted; Klaviyo erases asynchronously" : undefined));
     },
   };
 }

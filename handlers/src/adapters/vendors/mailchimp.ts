@@ -18,7 +18,7 @@
  * data (privacy-domain.md 12.2, last point).
  */
 import { createHash } from "node:crypto";
-import { failureOf, vendorRequest, type ErasureCallResult, type VendorEraser, type VendorHttp } from "./erasure";
+import { outcomeOf, vendorRequest, type ErasureCallResult, type VendorEraser, type VendorHttp } from "./erasure";
 
 const DATA_CENTER = /-([a-z]{2,4}\d{1,3})$/;
 
@@ -41,10 +41,7 @@ export function createMailchimpEraser(options: { apiKey: string; listId: string;
     service: options.service ?? "mailchimp",
     async erase(call): Promise<ErasureCallResult> {
       const url = `${base}/lists/${encodeURIComponent(options.listId)}/members/${mailchimpSubscriberHash(call.email)}/actions/delete-permanent`;
-      const answer = await vendorRequest(options, url, { method: "POST", headers: { authorization, accept: "application/json" } });
-      if (!answer.ok) return answer.result;
-      if (answer.status >= 200 && answer.status < 300) return { kind: "completed", httpStatus: answer.status };
-      return failureOf(answer.status);
+      return outcomeOf(await vendorRequest(options, url, { method: "POST", headers: { authorization, accept: "application/json" } }));
     },
   };
 }
