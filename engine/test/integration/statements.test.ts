@@ -10,6 +10,7 @@ import request from "supertest";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/pg";
 import { createEngine, type Engine } from "../../src/server";
 import { ADMIN_SECRET, BLOG_PROJECT, createBlogTemplate } from "../helpers/blog";
+import { createProjectTemplate, fixtureDir } from "../conformance/projects";
 
 interface Recorded {
   text: string;
@@ -91,5 +92,68 @@ describe("statements per request", () => {
       "commit",
     ]);
     expect(statements[1].values).toEqual(['{"x-hasura-role":"admin"}']);
+  });
+});
+
+describe("statements per request with SQL functions (library fixture)", () => {
+  let libTemplate: TestDatabase;
+  let libDb: TestDatabase;
+  let libPool: RecordingPool;
+  let libEngine: Engine;
+  beforeAll(async () => {
+    libTemplate = await createProjectTemplate("library");
+    libDb = await createTestDatabase("engine_stmt_fn", libTemplate.name);
+    libPool = new RecordingPool(libDb.url);
+    libEngine = await createEngine({ pool: libPool, projectDir: fixtureDir("library"), adminSecret: ADMIN_SECRET });
+  });
+  afterAll(async () => {
+    await libEngine?.close();
+    await libPool?.end();
+    await libDb?.drop();
+    await libTemplate?.drop();
+  });
+  async function runLib(query: string, variables?: Record<string, unknown>): Promise<{ body: unknown; statements: Recorded[] }> {
+    const before = libPool.statements.length;
+    const res = await request(libEngine.app).post("/v1/graphql").set({ "x-hasura-admin-secret": ADMIN_SECRET }).send({ query, variables });
+    return { body: res.body, statements: libPool.statements.slice(before) };
+  }
+
+  test("computed fields and function root fields compile into one parameterized statement per root field", async () => {
+    const evil = `x'); drop table books; --`;
+    const { body, statements } = await runLib(
+      `query ($s: String!) {
+        writers(where: {full_name: {_ilike: "%u%"}}, order_by: {total_pages: desc}) {
+          full_name shelf_label(args: {prefix: $s}) books_matching(args: {search: $s}) { title writer { full_name } }
+        }
+        search_books(args: {search: $s}) { id }
+        search_books_aggregate(args: {search: "e"}) { aggregate { count } }
+      }`,
+      { s: evil },
+    );
+    expect(body).toEqual({
+      data: {
+        writers: [
+          { full_name: "Octavia Butler", shelf_label: `${evil}: Butler`, books_matching: [] },
+          { full_name: "Ursula Le Guin", shelf_label: `${evil}: Le Guin`, books_matching: [] },
+        ],
+        search_books: [],
+        search_books_aggregate: { aggregate: { count: 5 } },
+      },
+    });
+    expect(statements).toHaveLength(3);
+    for (const s of statements) expect(s.text).not.toContain("drop table");
+    expect(statements.flatMap((s) => s.values).filter((v) => v === evil)).toHaveLength(3);
+  });
+
+  test("a VOLATILE function exposed as a mutation is one statement inside the transaction", async () => {
+    const { body, statements } = await runLib("mutation { publish_book(args: {book_id: 4}) { id published } }");
+    expect(body).toEqual({ data: { publish_book: [{ id: 4, published: true }] } });
+    expect(statements.map((s) => (s.text.startsWith("select (") ? "function" : s.text))).toEqual([
+      "begin",
+      "select set_config('hasura.user', $1, true)",
+      "function",
+      "commit",
+    ]);
+    expect(statements[2].values).toEqual([4]);
   });
 });
