@@ -9,75 +9,33 @@
  *
  * Goals: at least half the bare handler's throughput, p99 under 50 ms, every 200 stored.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, chmodSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Client } from "pg";
-import { generateKeyText } from "../../common/src/crypto";
+import { generateKeyText, parseKeyRing } from "../../common/src/crypto";
 import { applyMigrations } from "../../common/src/db/migrate";
-import { findFreePort, startEmbeddedPostgres } from "../../common/src/db/embedded";
+import { findFreePort } from "../../common/src/db/embedded";
 import { signShopify } from "../../conduit/src/integrations/shopify/signature";
 import { createController, createIntegration } from "../../conduit/src/management/integrations";
 import { createGraphqlManagementStore } from "../../conduit/src/management/store";
-import { parseKeyRing } from "../../common/src/crypto";
-
-const ROOT = join(__dirname, "..", "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
-
-const children: ChildProcess[] = [];
-
-/** Starts `tsx script`; resolves once it prints "ready" (or at once with `waitForReady: false`). Killed in `finally`. */
-function child(script: string, args: string[], env: NodeJS.ProcessEnv = {}, waitForReady = true): Promise<ChildProcess> {
-  const proc = spawn(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(proc);
-  if (!waitForReady) return Promise.resolve(proc);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 60_000);
-    proc.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      if (out.includes("ready")) {
-        clearTimeout(timer);
-        resolve(proc);
-      }
-    });
-    proc.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} never answered`);
-}
+import { openBenchDatabase } from "../lib/database";
+import { BenchProcesses, ROOT, waitForHealthy, waitForOutput } from "../lib/processes";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "64" } } });
   const duration = Number(values.duration);
   const connections = Number(values.connections);
-  const parent = mkdtempSync(join(tmpdir(), "bench-conduit-"));
-  chmodSync(parent, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(parent, "data"), persistent: false });
+  const database = await openBenchDatabase("bench_conduit");
+  const children = new BenchProcesses();
   try {
-    const admin = new Client({ connectionString: pg.adminUrl });
-    await admin.connect();
-    await admin.query("create database bench");
-    await admin.end();
-    const dbUrl = pg.urlFor("bench");
+    const dbUrl = database.databaseUrl;
     await applyMigrations(dbUrl, join(ROOT, "hasura", "migrations"), { database: "default" });
 
     const adminSecret = "bench-admin-secret";
     const enginePort = await findFreePort();
-    await child(join(__dirname, "engine-child.ts"), [dbUrl, String(enginePort), adminSecret]);
+    await waitForOutput(children.start({ name: "engine", script: join(__dirname, "engine-child.ts"), args: [dbUrl, String(enginePort), adminSecret], output: "stderr" }), "ready");
     const endpoint = `http://127.0.0.1:${enginePort}/v1/graphql`;
 
     const keys = { jwe: `k1:${generateKeyText()}`, secrets: `s1:${generateKeyText()}`, pii: `1:${generateKeyText()}` };
@@ -95,10 +53,11 @@ async function main(): Promise<void> {
     const integration = await createIntegration({ did: controller.did, dxKey: controller.dxKey, service: "shopify", name: "Bench shop", signingSecret: secret }, management);
     const url = new URL(integration.webhookUrl);
 
-    await child(
-      join(ROOT, "conduit", "src", "main.ts"),
-      [],
-      {
+    const conduitProc = children.start({
+      name: "conduit",
+      script: join(ROOT, "conduit", "src", "main.ts"),
+      output: "stderr",
+      env: {
         HASURA_GRAPHQL_ENDPOINT: endpoint,
         HASURA_GRAPHQL_ADMIN_SECRET: adminSecret,
         CONDUIT_PORT: String(conduitPort),
@@ -109,11 +68,10 @@ async function main(): Promise<void> {
         RATE_LIMIT_MAX: "100000000",
         LOG_LEVEL: "warn",
       },
-      false,
-    );
-    await waitFor(`${baseUrl}/healthz`);
+    });
+    await waitForHealthy(`${baseUrl}/healthz`, { proc: conduitProc, timeoutMs: 20_000 });
     const barePort = await findFreePort();
-    await child(join(__dirname, "bare-child.ts"), [String(barePort)]);
+    await waitForOutput(children.start({ name: "bare", script: join(__dirname, "bare-child.ts"), args: [String(barePort)], output: "stderr" }), "ready");
 
     // Every request is a distinct customer with its own event id, so each 200 must add a row.
     let n = 0;
@@ -173,9 +131,8 @@ async function main(): Promise<void> {
       ].join("\n") + "\n",
     );
   } finally {
-    for (const c of children.reverse()) c.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
-    await pg.stop();
+    await children.stopAll();
+    await database.close();
   }
 }
 

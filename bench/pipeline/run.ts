@@ -17,45 +17,20 @@
  * exactly-once checks (one activity per 200, one active subject per person).
  * Goal: >= 1,000 events/s on the reference machine, every event processed once.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, openSync, readFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { chmodSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "pg";
 import { generateKeyText, parseKeyRing } from "../../common/src/crypto";
 import { applyMigrations } from "../../common/src/db/migrate";
-import { findFreePort, startEmbeddedPostgres } from "../../common/src/db/embedded";
+import { findFreePort } from "../../common/src/db/embedded";
 import { signShopify } from "../../conduit/src/integrations/shopify/signature";
 import { signStripe } from "../../conduit/src/integrations/stripe/signature";
 import { createController, createIntegration } from "../../conduit/src/management/integrations";
 import { createGraphqlManagementStore } from "../../conduit/src/management/store";
-
-const ROOT = join(__dirname, "..", "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
-
-/** Starts a service; its output (warnings and errors only, LOG_LEVEL=warn) goes to `<logDir>/<name>.log`. */
-function startChild(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string): ChildProcess {
-  const log = openSync(join(logDir, `${name}.log`), "a");
-  const proc = spawn(TSX, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", log, log] });
-  proc.once("exit", (code, signal) => {
-    if (code !== 0 && signal !== "SIGTERM") process.stderr.write(`[bench] ${name} exited with ${code ?? signal}\n`);
-  });
-  return proc;
-}
-
-async function waitForHealth(url: string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${url} never answered`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { openBenchDatabase } from "../lib/database";
+import { BenchProcesses, ROOT, waitForHealthy } from "../lib/processes";
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -76,16 +51,14 @@ async function main(): Promise<void> {
   const people = Number(values.people);
   const concurrency = Number(values.concurrency);
 
-  const parent = mkdtempSync(join(tmpdir(), "bench-pipeline-"));
-  chmodSync(parent, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(parent, "data"), persistent: false });
-  const children: ChildProcess[] = [];
+  // Each service's warnings and errors (LOG_LEVEL=warn) go to <logDir>/<name>.log.
+  const logDir = mkdtempSync(join(tmpdir(), "bench-pipeline-logs-"));
+  chmodSync(logDir, 0o755);
+  const database = await openBenchDatabase("bench_pipeline");
+  const children = new BenchProcesses();
+  const logOf = (name: string) => ({ logFile: join(logDir, `${name}.log`) });
   try {
-    const admin = new Client({ connectionString: pg.adminUrl });
-    await admin.connect();
-    await admin.query("create database bench");
-    await admin.end();
-    const dbUrl = pg.urlFor("bench");
+    const dbUrl = database.databaseUrl;
     await applyMigrations(dbUrl, join(ROOT, "hasura", "migrations"), { database: "default" });
 
     const adminSecret = "bench-admin-secret";
@@ -96,8 +69,11 @@ async function main(): Promise<void> {
     const handlersUrl = `http://127.0.0.1:${handlersPort}`;
     const conduitUrl = `http://127.0.0.1:${conduitPort}`;
 
-    children.push(
-      startChild("engine", join(ROOT, "engine", "src", "main.ts"), {
+    const engine = children.start({
+      name: "engine",
+      script: join(ROOT, "engine", "src", "main.ts"),
+      output: logOf("engine"),
+      env: {
         HASURA_GRAPHQL_DATABASE_URL: dbUrl,
         HASURA_GRAPHQL_ADMIN_SECRET: adminSecret,
         HASURA_GRAPHQL_SERVER_PORT: String(enginePort),
@@ -112,10 +88,13 @@ async function main(): Promise<void> {
         HANDLERS_BASE_URL: handlersUrl,
         HANDLERS_WEBHOOK_SECRET: handlersSecret,
         LOG_LEVEL: "warn",
-      }, parent),
-    );
-    children.push(
-      startChild("handlers", join(ROOT, "handlers", "src", "main.ts"), {
+      },
+    });
+    const handlers = children.start({
+      name: "handlers",
+      script: join(ROOT, "handlers", "src", "main.ts"),
+      output: logOf("handlers"),
+      env: {
         HANDLERS_PORT: String(handlersPort),
         HANDLERS_WEBHOOK_SECRET: handlersSecret,
         HASURA_GRAPHQL_ENDPOINT: endpoint,
@@ -124,10 +103,13 @@ async function main(): Promise<void> {
         SMTP_URL: "smtp://127.0.0.1:9",
         HANDLERS_MAIL_POLL_MS: "3600000",
         LOG_LEVEL: "warn",
-      }, parent),
-    );
-    children.push(
-      startChild("conduit", join(ROOT, "conduit", "src", "main.ts"), {
+      },
+    });
+    const conduit = children.start({
+      name: "conduit",
+      script: join(ROOT, "conduit", "src", "main.ts"),
+      output: logOf("conduit"),
+      env: {
         HASURA_GRAPHQL_ENDPOINT: endpoint,
         HASURA_GRAPHQL_ADMIN_SECRET: adminSecret,
         CONDUIT_PORT: String(conduitPort),
@@ -137,9 +119,13 @@ async function main(): Promise<void> {
         PII_HASH_KEYS: keys.pii,
         RATE_LIMIT_MAX: "100000000",
         LOG_LEVEL: "warn",
-      }, parent),
-    );
-    await Promise.all([waitForHealth(`http://127.0.0.1:${enginePort}/healthz`), waitForHealth(`${handlersUrl}/healthz`), waitForHealth(`${conduitUrl}/healthz`)]);
+      },
+    });
+    await Promise.all([
+      waitForHealthy(`http://127.0.0.1:${enginePort}/healthz`, { proc: engine }),
+      waitForHealthy(`${handlersUrl}/healthz`, { proc: handlers }),
+      waitForHealthy(`${conduitUrl}/healthz`, { proc: conduit }),
+    ]);
 
     const management = {
       store: createGraphqlManagementStore({ endpoint, adminSecret }),
@@ -201,6 +187,7 @@ async function main(): Promise<void> {
     const acceptedPeople = new Set<number>();
     let next = 0;
     const statuses = new Map<number, number>();
+    const loadAtStart = loadavg();
     const started = Date.now();
     const worker = async (): Promise<void> => {
       for (;;) {
@@ -259,17 +246,17 @@ async function main(): Promise<void> {
         `end-to-end ${(rows.length / seconds).toFixed(0)} events/s (${rows.length} activities in ${seconds.toFixed(1)} s from the first request; goal >= 1000)`,
         `lag 200 -> activity   p50 ${percentile(lags, 50)} ms   p99 ${percentile(lags, 99)} ms   max ${lags[lags.length - 1]} ms`,
         `exactly once: intake rows ${intake}, activities ${activities}, distinct dedup keys ${distinctKeys} -> ${distinctKeys === activities && intake === activities ? "one activity per stored event" : "MISMATCH"}; ${withActivity} of ${acceptedAt.size} answers 200 have their activity -> ${withActivity === acceptedAt.size ? "OK" : "MISSING"}${intake > acceptedAt.size ? ` (${intake - acceptedAt.size} events stored although conduit answered an error: the sender retries them, the platform event id de-duplicates)` : ""}`,
+        `load average ${loadAtStart.map((l) => l.toFixed(2)).join(" ")} at the start, ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end (1/5/15 min; other work on the machine counts); service logs in ${logDir}`,
         `subjects: ${activeSubjects} active, ${mergedSubjects} merged; activities resolve to ${canonical} people (${acceptedPeople.size} distinct people among the 200s) -> ${canonical === acceptedPeople.size ? "OK" : "MISMATCH"}`,
       ].join("\n") + "\n",
     );
     for (const name of ["conduit", "engine", "handlers"]) {
-      const lines = readFileSync(join(parent, `${name}.log`), "utf8").split("\n").filter((l) => l.includes('"level":50') || l.includes('"level":40'));
+      const lines = readFileSync(join(logDir, `${name}.log`), "utf8").split("\n").filter((l) => l.includes('"level":50') || l.includes('"level":40'));
       if (lines.length > 0) process.stdout.write(`${name}: ${lines.length} warning/error lines, last: ${lines[lines.length - 1].slice(0, 400)}\n`);
     }
   } finally {
-    for (const c of children.reverse()) c.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 1000));
-    await pg.stop();
+    await children.stopAll();
+    await database.close();
   }
 }
 
