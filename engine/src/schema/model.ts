@@ -373,6 +373,23 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog, opti
     );
     if (fn) functions.push(fn);
   }
+  // A function's root fields share query_root/mutation_root with the tables' (Hasura reports the clash as an inconsistency).
+  const taken = new Set([...tables.values()].flatMap((t) => Object.values(t.rootFields)));
+  for (let i = 0; i < functions.length; i++) {
+    const fn = functions[i];
+    const clash = attempt(
+      "function",
+      () => ({ function: { schema: fn.schema, name: fn.name }, source: sourceName }),
+      () => {
+        for (const name of [fn.rootFields.function, ...(fn.exposedAs === "query" ? [fn.rootFields.function_aggregate] : [])]) {
+          if (taken.has(name)) throw new ModelInconsistency(`function "${fn.schema}.${fn.name}"`, `the root field "${name}" is already defined`);
+          taken.add(name);
+        }
+        return false;
+      },
+    );
+    if (clash === null) functions.splice(i--, 1);
+  }
   for (const f of functions) for (const r of f.permissions) roles.add(r);
   return { tables, roles: [...roles].sort(), functions, inferFunctionPermissions: options.inferFunctionPermissions ?? true };
 }

@@ -140,6 +140,46 @@ describe("replace_metadata", () => {
     });
   });
 
+  test("functions that do not fit (unknown, not SETOF a tracked table, root field taken) and computed fields that do not fit are inconsistent objects", async () => {
+    await withEngine(async (engine) => {
+      const writers = { table: { schema: "public", name: "writers" }, computed_fields: [{ name: "pages", definition: { function: { schema: "public", name: "writer_total_pages" }, table_argument: "nope" } }] };
+      const res = await metadata(engine, {
+        type: "replace_metadata",
+        args: {
+          allow_inconsistent_metadata: true,
+          metadata: {
+            version: 3,
+            sources: [
+              {
+                name: "default",
+                kind: "postgres",
+                configuration: SOURCE_CONFIG,
+                tables: [{ table: { schema: "public", name: "books" } }, writers],
+                functions: [
+                  { function: { schema: "public", name: "no_such_function" } },
+                  { function: { schema: "public", name: "writer_full_name" } },
+                  { function: { schema: "public", name: "search_books" }, configuration: { custom_name: "books" } },
+                ],
+              },
+            ],
+          },
+        },
+      });
+      expect([res.status, res.body]).toEqual([
+        200,
+        {
+          is_consistent: false,
+          inconsistent_objects: [
+            { definition: { ...writers.computed_fields[0], source: "default", table: writers.table }, reason: 'table argument "nope" not found', type: "computed_field" },
+            { definition: { function: { schema: "public", name: "no_such_function" }, source: "default" }, reason: 'no such function exists: "no_such_function"', type: "function" },
+            { definition: { function: { schema: "public", name: "writer_full_name" }, source: "default" }, reason: "the function must return SETOF a table", type: "function" },
+            { definition: { function: { schema: "public", name: "search_books" }, source: "default" }, reason: 'the root field "books" is already defined', type: "function" },
+          ],
+        },
+      ]);
+    });
+  });
+
   test("metadata that does not parse is refused with parse-failed and its path", async () => {
     await withEngine(async (engine) => {
       const res = await metadata(engine, { type: "replace_metadata", args: { metadata: { version: 3, sources: [{ name: "default", tables: [{ table: { schema: "public", name: "books" }, select_permissions: [{ role: "x", permission: { filter: {} } }] }] }] } } });
