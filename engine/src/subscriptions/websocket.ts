@@ -248,6 +248,8 @@ class Connection {
       }
       return;
     }
+    // The socket may have gone while the token was verified: start no timers for it.
+    if (this.disposed) return;
     this.state = { kind: "ready", session };
     this.logger.info({ role: session.role }, "websocket connection initialised");
     this.send(serverMessage.ack());
@@ -321,6 +323,7 @@ class Connection {
       this.send(serverMessage.complete(id));
       return;
     }
+    if (this.disposed) return;
     this.operations.set(id, this.subscribe(id, prepared));
     this.logger.info({ operationId: id, operationName: request.operationName ?? undefined, kind: prepared.kind, role: session.role }, "websocket subscription started");
   }

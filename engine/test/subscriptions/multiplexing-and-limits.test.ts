@@ -5,8 +5,13 @@
  */
 import { Pool, type QueryConfig } from "pg";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/pg";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createPollRegistry, multiplexedText } from "../../src/subscriptions/poller";
-import { ADMIN_SECRET, createBlogTemplate, startBlogEngine, type BlogEngine } from "../helpers/blog";
+import { createSubscriptionServer, DEFAULT_SUBSCRIPTION_OPTIONS } from "../../src/subscriptions/websocket";
+import { parseJwtConfig } from "../../src/auth/jwt-config";
+import { ADMIN_SECRET, createBlogTemplate, JWT_SECRET, signJwt, startBlogEngine, type BlogEngine } from "../helpers/blog";
+import { silentLogger } from "../../../common/src/logger";
 import { FAST, serve, WsClient, type Served } from "./helpers";
 
 /** The pool as the registry sees it, recording every statement it sends (the queries still run on the real pool). */
@@ -149,6 +154,39 @@ describe("limits and shutdown", () => {
     expect(client.keepAlives.slice(0, 3)).toEqual([{ type: "ka" }, { type: "ka" }, { type: "ka" }]);
     await blog.engine.reload();
     expect(await client.closed()).toEqual({ code: 1012, reason: "Server state changed, restarting the server" });
+  });
+
+  test("clients that leave right after subscribing leave no connection, operation or poller behind", async () => {
+    // A transport of its own over the same engine state, to read its counters.
+    const transport = createSubscriptionServer({
+      pool: blog.engine.pool,
+      state: () => blog.engine.state(),
+      auth: { adminSecret: ADMIN_SECRET, jwt: await parseJwtConfig(JWT_SECRET), unauthorizedRole: null },
+      stringifyNumeric: false,
+      cors: { domains: null, disabled: false },
+      logger: silentLogger(),
+      options: { ...DEFAULT_SUBSCRIPTION_OPTIONS, ...FAST },
+    });
+    const server = createServer();
+    transport.attach(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/v1/graphql`;
+      // JWT verification is asynchronous, so a socket may go while connection_init is still being handled.
+      const token = await signJwt({ "x-hasura-allowed-roles": ["user"], "x-hasura-default-role": "user", "x-hasura-user-id": "1" });
+      for (let i = 0; i < 10; i++) {
+        const client = await WsClient.open(url, "graphql-transport-ws");
+        client.send({ type: "connection_init", payload: { headers: { Authorization: `Bearer ${token}` } } });
+        client.send({ type: "subscribe", id: "1", payload: { query: `subscription { authors { id } }` } });
+        client.ws.terminate();
+      }
+      await eventually(() => transport.stats().connections === 0);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(transport.stats()).toEqual({ connections: 0, operations: 0, pollers: 0 });
+    } finally {
+      await transport.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   test("operations past the per-connection limit answer start-failed; connections past the limit are refused with 503; close() ends every socket with 1012", async () => {
