@@ -30,7 +30,7 @@ import { z } from "zod";
 import { applyMigrations } from "../../common/src/db/migrate";
 import { openBenchDatabase } from "../lib/database";
 import { findFreePort } from "../../common/src/db/embedded";
-import { startPostGraphile, type PostGraphileServer } from "./postgraphile/start";
+import { preparePostGraphile, startPostGraphile, type PostGraphileRuntime, type PostGraphileServer } from "./postgraphile/start";
 
 const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -122,6 +122,14 @@ async function main(): Promise<void> {
   if (!Number.isInteger(duration) || duration < 1 || !Number.isInteger(connections) || connections < 1) {
     throw new Error("--duration and --connections take positive integers");
   }
+  let skipped: string | undefined = values["skip-postgraphile"] ? "--skip-postgraphile" : undefined;
+  let runtime: PostGraphileRuntime | undefined;
+  if (!skipped) {
+    const prepared = await preparePostGraphile(values.node22);
+    if (prepared.ok) runtime = prepared.value;
+    else skipped = prepared.reason;
+  }
+  if (skipped) process.stdout.write(`PostGraphile comparison skipped: ${skipped}\n`);
   const bench = await openBenchDatabase("bench_engine");
   const databaseUrl = bench.databaseUrl;
   let engine: ChildProcess | undefined;
@@ -143,25 +151,17 @@ async function main(): Promise<void> {
     engine = await startEngine(databaseUrl, port);
     process.stdout.write(`engine up in ${((Date.now() - started) / 1000).toFixed(1)} s on port ${port} (Node ${process.version})\n`);
 
-    let skipped: string | undefined = values["skip-postgraphile"] ? "--skip-postgraphile" : undefined;
-    if (!skipped) {
+    if (runtime) {
       started = Date.now();
-      const pgl = await startPostGraphile({
-        databaseUrl,
-        port: await findFreePort(),
-        adminSecret: ADMIN_SECRET,
-        jwtKey: JWT_KEY,
-        poolMax: POOL_SIZE,
-        node22: values.node22,
-      });
+      const pgl = await startPostGraphile(runtime, { databaseUrl, port: await findFreePort(), adminSecret: ADMIN_SECRET, jwtKey: JWT_KEY, poolMax: POOL_SIZE });
       if (pgl.ok) {
         postgraphile = pgl.value;
-        process.stdout.write(`PostGraphile up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${postgraphile.url} (Node ${postgraphile.nodeVersion})\n`);
+        process.stdout.write(`PostGraphile up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${postgraphile.url} (Node ${runtime.nodeVersion})\n`);
       } else {
         skipped = pgl.reason;
+        process.stdout.write(`PostGraphile comparison skipped: ${skipped}\n`);
       }
     }
-    if (skipped) process.stdout.write(`PostGraphile comparison skipped: ${skipped}\n`);
 
     const subjectId = (g: number): string => md5uuid(`s${g}`);
     const controllerId = (g: number): string => md5uuid(`c${g}`);
@@ -225,6 +225,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${new Date().toISOString()}, ${connections} connections, ${duration} s per scenario and server`);
     process.stdout.write(`, load average ${load[0].toFixed(1)} before and ${loadAfter[0].toFixed(1)} after (1 min)\n`);
     if (postgraphile) process.stdout.write("ratio = engine req/s / PostGraphile req/s (>= 1: the engine keeps up)\n");
+    else process.stdout.write(`engine only; PostGraphile comparison skipped: ${skipped ?? "not started"}\n`);
     for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i])).join("  ")}\n`);
   } finally {
     engine?.kill("SIGTERM");

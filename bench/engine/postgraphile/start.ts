@@ -1,8 +1,8 @@
 /**
- * Prepares and starts the PostGraphile v5 side of the engine benchmark:
- * Node 22 and PostGraphile from the cache (install.ts), the row-level
- * security of setup.sql on the benchmark database, then server.ts in its own
- * process. Returns a reason instead of a server when the comparison cannot run.
+ * The PostGraphile v5 side of the engine benchmark: Node 22 and PostGraphile
+ * from the cache (install.ts), then the row-level security of setup.sql on
+ * the benchmark database and server.ts in its own process. Each step returns
+ * a reason instead of a value when the comparison cannot run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -19,23 +19,41 @@ export interface PostGraphileOptions {
   jwtKey: string;
   /** Pool size; the benchmark passes the engine's (HASURA_GRAPHQL_PG_CONNECTIONS default, 20). */
   poolMax: number;
-  /** Path of a Node >= 22 given with --node22, else the pinned download. */
-  node22?: string;
+}
+
+/** A Node >= 22 and the PostGraphile install, ready to start. */
+export interface PostGraphileRuntime {
+  node: string;
+  nodeVersion: string;
+  /** For NODE_PATH. */
+  modules: string;
 }
 
 export interface PostGraphileServer {
   process: ChildProcess;
-  nodeVersion: string;
   /** GraphQL endpoint, e.g. http://127.0.0.1:1234/graphql. */
   url: string;
 }
 
-export async function startPostGraphile(options: PostGraphileOptions): Promise<Outcome<PostGraphileServer>> {
-  const node = await ensureNode22(options.node22);
+/**
+ * Fetches what is missing (install.ts); run before seeding, so that a failed
+ * download is reported at once. `node22`: a path given with --node22.
+ */
+export async function preparePostGraphile(node22: string | undefined): Promise<Outcome<PostGraphileRuntime>> {
+  const node = await ensureNode22(node22);
   if (!node.ok) return node;
   const modules = await ensurePostGraphile();
   if (!modules.ok) return modules;
+  const nodeVersion = await new Promise<string>((resolve) => {
+    const v = spawn(node.value, ["--version"], { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    v.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    v.on("close", () => resolve(out.trim()));
+  });
+  return { ok: true, value: { node: node.value, nodeVersion, modules: modules.value } };
+}
 
+export async function startPostGraphile(runtime: PostGraphileRuntime, options: PostGraphileOptions): Promise<Outcome<PostGraphileServer>> {
   const db = new Client({ connectionString: options.databaseUrl });
   await db.connect();
   try {
@@ -47,12 +65,12 @@ export async function startPostGraphile(options: PostGraphileOptions): Promise<O
   // tsx from the project compiles server.ts; NODE_PATH lets its require()
   // calls find PostGraphile in the cache, while jose and zod come from the
   // project's node_modules as for every other file here.
-  const proc = spawn(node.value, ["--import", "tsx", join(__dirname, "server.ts")], {
+  const proc = spawn(runtime.node, ["--import", "tsx", join(__dirname, "server.ts")], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "production",
-      NODE_PATH: modules.value,
+      NODE_PATH: runtime.modules,
       BENCH_PGL_DATABASE_URL: options.databaseUrl,
       BENCH_PGL_PORT: String(options.port),
       BENCH_PGL_ADMIN_SECRET: options.adminSecret,
@@ -71,15 +89,7 @@ export async function startPostGraphile(options: PostGraphileOptions): Promise<O
         body: JSON.stringify({ query: "{ __typename }" }),
         signal: AbortSignal.timeout(5000),
       });
-      if (res.ok) {
-        const version = await new Promise<string>((resolve) => {
-          const v = spawn(node.value, ["--version"], { stdio: ["ignore", "pipe", "ignore"] });
-          let out = "";
-          v.stdout.on("data", (d: Buffer) => (out += d.toString()));
-          v.on("close", () => resolve(out.trim()));
-        });
-        return { ok: true, value: { process: proc, nodeVersion: version, url } };
-      }
+      if (res.ok) return { ok: true, value: { process: proc, url } };
     } catch {
       /* not up yet */
     }
