@@ -38,6 +38,13 @@ export const RightsConfigSchema = z.object({
   HANDLERS_EXPORT_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(7 * 24),
   /** Rights request submissions allowed per client address and organization per hour. */
   HANDLERS_RIGHTS_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
+  /**
+   * Proxies in front of Hasura that append the connecting address to
+   * X-Forwarded-For (a load balancer: 1). The rights submission rate limit
+   * keys on the entry this many places from the right; entries further left
+   * are written by the caller and ignored.
+   */
+  HANDLERS_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   /** How often the erasure worker looks for due calls besides being woken by an erasure. */
   HANDLERS_ERASURE_POLL_MS: z.coerce.number().int().min(100).default(30_000),
   /**
@@ -75,6 +82,7 @@ export function rightsOptionsFromConfig(
     exportTtlMs: config.HANDLERS_EXPORT_TTL_HOURS * 3_600_000,
     verificationTtlMs: DEFAULT_VERIFICATION_TTL_MS,
     rateLimiter: createRateLimiter({ limit: config.HANDLERS_RIGHTS_RATE_LIMIT_PER_HOUR, windowMs: 3_600_000 }),
+    trustedProxyHops: config.HANDLERS_TRUSTED_PROXY_HOPS,
     integrationBaseUrls: config.HANDLERS_INTEGRATION_BASE_URLS,
     fetch: fetchImpl,
     vendors: {

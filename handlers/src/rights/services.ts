@@ -22,6 +22,8 @@ export interface RightsOptions {
   verificationTtlMs: number;
   /** Submissions per client IP and organization (insertRightsRequest). */
   rateLimiter: RateLimiter;
+  /** HANDLERS_TRUSTED_PROXY_HOPS: proxies in front of Hasura that append to X-Forwarded-For (default 1). */
+  trustedProxyHops?: number;
   /** Base URL per integration service for erasure calls (HANDLERS_INTEGRATION_BASE_URLS). */
   integrationBaseUrls: Readonly<Record<string, string>>;
   /** Outbound HTTP for erasure calls (injected in tests). */

@@ -121,7 +121,8 @@ describe("rights actions through the engine as the anonymous role (no credential
     expect(byId.get(unknown.requestId as string)).toMatchObject({ verified_at: stack.clock.now, data_subject_id: null, verification_token_hash: null });
     await settle();
     // Same time for every step after the verification: ordered by step name there.
-    expect(await steps(known.requestId as string)).toEqual(["received:completed", "verification_sent:sent", "completed:completed", "in_progress:completed", "note:completed", "verified:completed"]);
+    // The two notes: own records erased, then the requester's address destroyed once the completion notice was queued.
+    expect(await steps(known.requestId as string)).toEqual(["received:completed", "verification_sent:sent", "completed:completed", "in_progress:completed", "note:completed", "note:completed", "verified:completed"]);
     const strangerTimeline = await steps(unknown.requestId as string);
     expect(strangerTimeline.slice(0, 2)).toEqual(["received:completed", "verification_sent:sent"]);
     expect(strangerTimeline).toContain("verified:completed");
@@ -156,6 +157,23 @@ describe("rights actions through the engine as the anonymous role (no credential
     expect(malformed.body.data ?? null).toBeNull();
     expect(malformed.body.errors?.[0]?.extensions?.code).toBe("validation_failed");
   }, 60_000);
+
+  it("the submission limit keys on the address our edge proxy appended, not on one the caller wrote into X-Forwarded-For", async () => {
+    // Behind one load balancer: "<whatever the caller sent>, <address the balancer saw>".
+    const submitFrom = async (forged: string, real: string) => {
+      const res = await fetch(stack.endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": `${forged}, ${real}` },
+        body: JSON.stringify({ query: SUBMIT, variables: { input: { did, requestType: "access", email: "flood@example.org" } } }),
+      });
+      return (await res.json()) as GraphqlAnswer;
+    };
+    for (let i = 0; i < 20; i += 1) expect((await submitFrom(`198.18.0.${i}`, "203.0.113.99")).errors).toBeUndefined();
+    const limited = await submitFrom("198.18.1.1", "203.0.113.99");
+    expect(limited.errors?.[0]).toMatchObject({ message: "Too many requests from this address; try again later", extensions: { code: "rate_limited" } });
+    // Another client behind the same balancer still gets through.
+    expect((await submitFrom("198.18.0.1", "203.0.113.100")).errors).toBeUndefined();
+  });
 
   it("the anonymous role cannot read rights requests or their timeline", async () => {
     for (const field of ["dataSubjectRightsRequests", "dataSubjectRightsRequestEvents"]) {

@@ -82,6 +82,8 @@ describe("rights requests through the engine, from submission to completion", ()
       exportTtlMs: 7 * 24 * 3_600_000,
       verificationTtlMs: 72 * 3_600_000,
       rateLimiter: createRateLimiter({ limit: 4, windowMs: 3_600_000 }),
+      // The calls below carry "<client>, 10.0.0.1": an edge proxy and an internal one.
+      trustedProxyHops: 2,
       integrationBaseUrls: { mailchimp: fake.url },
       fetch,
     };
