@@ -29,24 +29,30 @@ export interface ChildSpec {
   output: { logFile: string } | "stderr" | "quiet";
 }
 
+/** Spawns `tsx <script> <args>` from the repository root with the bench's environment plus `spec.env`. */
+export function startChild(spec: ChildSpec): ChildProcess {
+  let stdio: StdioOptions;
+  if (typeof spec.output === "object") {
+    const log = openSync(spec.output.logFile, "a");
+    stdio = ["ignore", log, log];
+  } else {
+    stdio = ["ignore", spec.output === "stderr" ? "pipe" : "ignore", "inherit"];
+  }
+  const proc = spawn(TSX, [spec.script, ...(spec.args ?? [])], { cwd: ROOT, env: { ...process.env, ...spec.env }, stdio });
+  // A pipe nobody reads would block the child once full: keep it flowing
+  // (waitForOutput listens on the same stream).
+  proc.stdout?.resume();
+  return proc;
+}
+
 /** The children of one benchmark run. */
 export class BenchProcesses {
   private readonly children: { name: string; proc: ChildProcess }[] = [];
   private stopping = false;
 
-  /** Starts the child; an unexpected exit is reported on stderr. */
+  /** Starts the child (startChild); an exit this group did not ask for is reported on stderr. */
   start(spec: ChildSpec): ChildProcess {
-    let stdio: StdioOptions;
-    if (typeof spec.output === "object") {
-      const log = openSync(spec.output.logFile, "a");
-      stdio = ["ignore", log, log];
-    } else {
-      stdio = ["ignore", spec.output === "stderr" ? "pipe" : "ignore", "inherit"];
-    }
-    const proc = spawn(TSX, [spec.script, ...(spec.args ?? [])], { cwd: ROOT, env: { ...process.env, ...spec.env }, stdio });
-    // A pipe nobody reads would block the child once full: keep it flowing
-    // (waitForOutput listens on the same stream).
-    proc.stdout?.resume();
+    const proc = startChild(spec);
     proc.once("exit", (code, signal) => {
       // tsx exits 143 when it passes our SIGTERM on: only an exit we did not ask for is news.
       if (!this.stopping && code !== 0) process.stderr.write(`[bench] ${spec.name} exited with ${code ?? signal}\n`);
