@@ -15,6 +15,7 @@ import { loadMetadata, type EngineMetadata } from "./metadata";
 import { introspectCatalog } from "./introspection/catalog";
 import { buildTableModel, modelOptionsFromEnv, type InconsistentObject, type TableModel } from "./schema/model";
 import { buildRoleSchema } from "./schema/build";
+import { applyGraphqlDefault, namingConventionOf } from "./schema/naming";
 import type { EngineContext, EngineExtension, ExtensionRootField } from "./extensions";
 import { parseJwtConfig } from "./auth/jwt-config";
 import type { AuthConfig } from "./auth/authenticate";
@@ -119,6 +120,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     const model = buildTableModel(metadata, catalog, { ...modelOptionsFromEnv(options.env ?? {}), inconsistencies });
     const ctx: EngineContext = { pool, metadata, catalog, logger, env: options.env ?? {}, projectDir };
     const cache = new Map<string, GraphQLSchema>();
+    const naming = namingConventionOf(metadata.sources.find((src) => src.name === "default") ?? metadata.sources[0], options.env ?? {});
     const schemaFor = (role: string, backendOnly: boolean): GraphQLSchema => {
       const key = `${role}\u0000${backendOnly ? 1 : 0}`;
       let schema = cache.get(key);
@@ -137,6 +139,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
             return { query, mutation };
           },
         });
+        if (naming === "graphql-default") schema = applyGraphqlDefault(schema);
         cache.set(key, schema);
       }
       return schema;

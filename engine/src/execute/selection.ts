@@ -6,6 +6,7 @@
 import { getNamedType, isObjectType, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { collectSubfields } from "graphql/execution/collectFields";
 import { getArgumentValues } from "graphql/execution/values";
+import { internalArgs, internalFieldName } from "../schema/naming";
 
 export interface FieldSelection {
   /** Response key (the alias, else the field name). */
@@ -35,7 +36,8 @@ export function selectionOf(env: SelectionEnv, parent: GraphQLObjectType, key: s
   const path = `${parentPath}.selectionSet.${key}`;
   const def = fieldDefinition(parent, name);
   if (!def) return { key, path, name, args: {}, nodes, children: [] };
-  const args = getArgumentValues(def, nodes[0], env.variables);
+  // Names renamed by a naming convention go back to hasura-default ones, the names the compiler knows (schema/naming.ts).
+  const args = internalArgs(def, getArgumentValues(def, nodes[0], env.variables));
   const named = getNamedType(def.type);
   const children: FieldSelection[] = [];
   if (isObjectType(named)) {
@@ -43,5 +45,5 @@ export function selectionOf(env: SelectionEnv, parent: GraphQLObjectType, key: s
       children.push(selectionOf(env, named, childKey, childNodes, path));
     }
   }
-  return { key, path, name, args, nodes, children };
+  return { key, path, name: internalFieldName(def), args, nodes, children };
 }
