@@ -50,7 +50,7 @@ async function callIntegration(job: DueJob, requestId: string, deps: ErasureWork
   const vendor = deps.rights.vendors ? vendorEraserFor(job.dataProcessor, deps.rights.vendors) : null;
   const idempotencyKey = erasureJobKey(requestId, job.dataProcessor.id);
   if (vendor) {
-    // A vendor addresses the person only by the raw address; without it (never verified, or already destroyed) nothing can be asked.
+    // A vendor addresses the person only by the raw address; without it (a staff-entered request without one, or already destroyed) nothing can be asked.
     if (!email) return { kind: "rejected", httpStatus: 0, route: "vendor_api" };
     return { ...(await vendor.erase({ email, idempotencyKey })), route: "vendor_api" };
   }
@@ -93,7 +93,7 @@ export async function runErasureJobs(deps: ErasureWorkerDeps): Promise<ErasureWo
       const reason =
         result.kind === "transient" ? result.reason
         : result.httpStatus ? `HTTP ${result.httpStatus}`
-        : result.route === "vendor_api" ? "the requester's address is no longer held"
+        : result.route === "vendor_api" ? "no requester address is held for this request (never given, or already destroyed)"
         : "no erasure API configured";
       set = { status: "failed", attempts: attempt, lastError: reason, completedAt: at.toISOString() };
       eventStatus = "failed";
