@@ -4,11 +4,12 @@
  * engine serving hasura/ on a seeded database (1,000 controllers, 100,000 data
  * subjects, 1,000,000 processing activities), and the same queries against
  * PostGraphile v5 on the same database in the same run, with the user rule as
- * row-level security (postgraphile/setup.sql). autocannon drives each scenario
- * on each server in turn; the figures printed are requests/s, latency p50/p99
+ * row-level security (postgraphile/setup.sql). After an unmeasured warm-up,
+ * autocannon drives each scenario on each server in turn (alternating which
+ * goes first); the figures printed are requests/s, latency p50/p99
  * and the ratio engine/PostGraphile.
  *
- *   npx tsx bench/engine/run.ts [--duration 10] [--connections 32]
+ *   npx tsx bench/engine/run.ts [--duration 10] [--connections 32] [--warmup 3]
  *                               [--skip-postgraphile] [--node22 <path>]
  *
  * Postgres: BENCH_DATABASE_URL (a superuser URL) or an embedded server in a
@@ -113,14 +114,16 @@ async function main(): Promise<void> {
     options: {
       duration: { type: "string", default: "10" },
       connections: { type: "string", default: "32" },
+      warmup: { type: "string", default: "3" },
       "skip-postgraphile": { type: "boolean", default: false },
       node22: { type: "string" },
     },
   });
   const duration = Number(values.duration);
   const connections = Number(values.connections);
-  if (!Number.isInteger(duration) || duration < 1 || !Number.isInteger(connections) || connections < 1) {
-    throw new Error("--duration and --connections take positive integers");
+  const warmup = Number(values.warmup);
+  if (!Number.isInteger(duration) || duration < 1 || !Number.isInteger(connections) || connections < 1 || !Number.isInteger(warmup) || warmup < 0) {
+    throw new Error("--duration and --connections take positive integers, --warmup a whole number of seconds");
   }
   let skipped: string | undefined = values["skip-postgraphile"] ? "--skip-postgraphile" : undefined;
   let runtime: PostGraphileRuntime | undefined;
@@ -201,11 +204,23 @@ async function main(): Promise<void> {
     if (failure) throw new Error(failure);
     process.stdout.write(postgraphile ? "answers checked: each query returns the same rows from both servers\n" : "answers checked\n");
 
+    // Warm-up, not measured: the first server to read a table would otherwise
+    // pay for Postgres's cold buffers (and V8's cold JIT) alone.
+    if (warmup > 0) {
+      for (const s of scenarios) {
+        await measure(engineUrl, s, s.engineQuery, connections, warmup);
+        if (postgraphile) await measure(postgraphile.url, s, s.postgraphileQuery, connections, warmup);
+      }
+      process.stdout.write(`warmed up: ${warmup} s per scenario and server\n`);
+    }
     const load = loadavg();
     const results: { name: string; engine: Figures; postgraphile?: Figures }[] = [];
-    for (const s of scenarios) {
+    for (const [i, s] of scenarios.entries()) {
+      // Alternate which server goes first, so neither always follows the other's load.
+      const engineFirst = i % 2 === 0;
+      const pglFirst = !engineFirst && postgraphile ? await measure(postgraphile.url, s, s.postgraphileQuery, connections, duration) : undefined;
       const engineFigures = await measure(engineUrl, s, s.engineQuery, connections, duration);
-      const pglFigures = postgraphile ? await measure(postgraphile.url, s, s.postgraphileQuery, connections, duration) : undefined;
+      const pglFigures = engineFirst && postgraphile ? await measure(postgraphile.url, s, s.postgraphileQuery, connections, duration) : pglFirst;
       results.push({ name: s.name, engine: engineFigures, postgraphile: pglFigures });
     }
     const loadAfter = loadavg();
