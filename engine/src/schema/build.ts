@@ -783,14 +783,17 @@ export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
       add(mutation, fn.rootFields.function, { type: nn(list(nn(objectType(t)))), args, description: fn.comment ?? `execute VOLATILE function ${fq} which returns ${quotedTable(t)}` }, { kind: "function", table: t.key, function: fn });
       continue;
     }
-    add(query, fn.rootFields.function, { type: nn(list(nn(objectType(t)))), args, description: fn.comment ?? `execute function ${fq} which returns ${quotedTable(t)}` }, { kind: "function", table: t.key, function: fn });
-    if (sel.allowAggregations)
-      add(
-        query,
-        fn.rootFields.function_aggregate,
-        { type: nn(aggregateType(t)), args, description: `execute function ${fq} and query aggregates on result of table type ${quotedTable(t)}` },
-        { kind: "function_aggregate", table: t.key, function: fn },
-      );
+    // Query functions are on subscription_root too (Schema/Postgres buildFunctionQueryFieldsPG serves both roots).
+    for (const target of [query, subscription]) {
+      add(target, fn.rootFields.function, { type: nn(list(nn(objectType(t)))), args, description: fn.comment ?? `execute function ${fq} which returns ${quotedTable(t)}` }, { kind: "function", table: t.key, function: fn });
+      if (sel.allowAggregations)
+        add(
+          target,
+          fn.rootFields.function_aggregate,
+          { type: nn(aggregateType(t)), args, description: `execute function ${fq} and query aggregates on result of table type ${quotedTable(t)}` },
+          { kind: "function_aggregate", table: t.key, function: fn },
+        );
+    }
   }
 
   if (input.extensionFields) {

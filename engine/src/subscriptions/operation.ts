@@ -12,7 +12,7 @@ import { executeSync, GraphQLError, Kind, parse, validate, type DocumentNode, ty
 import { collectFields } from "graphql/execution/collectFields";
 import { getVariableValues } from "graphql/execution/values";
 import { AliasGenerator, compileSql, sql, type CompiledSql, type Sql } from "../compile/sql";
-import { aggregateQuery, byPkQuery, listQuery, type CompileContext } from "../compile/select";
+import { aggregateQuery, byPkQuery, functionRootQuery, listQuery, type CompileContext } from "../compile/select";
 import { fromValidationError } from "../execute/errors";
 import type { ExecSession } from "../execute/execute";
 import { selectionOf, type SelectionEnv } from "../execute/selection";
@@ -82,7 +82,8 @@ export function prepareOperation(deps: OperationDeps, session: ExecSession, requ
   if (collected.length === 0) return { kind: "empty" };
   const [[key, nodes]] = collected;
   const field = selectionOf(env, rootType, key, nodes);
-  const info = rootType.getFields()[field.name]?.extensions.engine;
+  // The field as the client named it (field.name is the hasura-default name under a naming convention).
+  const info = rootType.getFields()[nodes[0].name.value]?.extensions.engine;
   const ctx: CompileContext = {
     model: deps.model,
     session: session.variables,
@@ -107,6 +108,9 @@ export function prepareOperation(deps: OperationDeps, session: ExecSession, requ
       return live(aggregateQuery(table, field, ctx, null));
     case "select_by_pk":
       return live(byPkQuery(table, field, ctx));
+    case "function":
+    case "function_aggregate":
+      return live(functionRootQuery(info.function, info.kind === "function_aggregate", field, ctx));
     case "select_stream": {
       const stream = streamStatement(table, field, ctx);
       return { kind: "stream", pollKey: `stream\u0000${session.role}\u0000${stream.compiled.text}`, ...stream, shape };

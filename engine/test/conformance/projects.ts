@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { applyMigrations, applySeeds } from "../../../common/src/db/migrate";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/pg";
-import { createEngine } from "../../src/server";
+import { createEngine, type EngineOptions } from "../../src/server";
 import { ADMIN_SECRET, JWT_SECRET, type BlogEngine } from "../helpers/blog";
 
 export const ProjectSpecSchema = z.object({ project: z.string().regex(/^[a-z0-9-]+$/), env: z.record(z.string(), z.string()).default({}) }).strict();
@@ -33,7 +33,7 @@ export async function createProjectTemplate(project: string): Promise<TestDataba
 }
 
 /** An engine on a clone of `template` (admin secret, HS256 JWT, anonymous role, as the blog engine). */
-export async function startProjectEngine(spec: ProjectSpec, template: TestDatabase): Promise<BlogEngine> {
+export async function startProjectEngine(spec: ProjectSpec, template: TestDatabase, overrides: Partial<EngineOptions> = {}): Promise<BlogEngine> {
   const db = await createTestDatabase("engine_run", template.name);
   const engine = await createEngine({
     databaseUrl: db.url,
@@ -43,6 +43,7 @@ export async function startProjectEngine(spec: ProjectSpec, template: TestDataba
     unauthorizedRole: "anonymous",
     poolSize: 4,
     env: spec.env,
+    ...overrides,
   });
   return {
     engine,
