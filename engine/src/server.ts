@@ -139,7 +139,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
             return { query, mutation };
           },
         });
-        if (naming === "graphql-default") schema = applyGraphqlDefault(schema);
+        if (naming === "graphql-default") schema = applyGraphqlDefault(schema, model.customNames);
         cache.set(key, schema);
       }
       return schema;

@@ -13,6 +13,7 @@ import {
   parseTrackedFunctions,
   resolveComputedField,
   resolveTrackedFunction,
+  TrackedFunctionSchema,
   typeKind,
   type ColumnKind,
   type ComputedFieldInfo,
@@ -114,6 +115,8 @@ export interface TableModel {
   functions: TrackedFunctionInfo[];
   /** HASURA_GRAPHQL_INFER_FUNCTION_PERMISSIONS (default true): a role may call a function when it may select the returned table. */
   inferFunctionPermissions: boolean;
+  /** Names set in the metadata (custom_root_fields, column custom names): a naming convention keeps them as written. */
+  customNames: Set<string>;
 }
 
 /** One entry of Hasura's `inconsistent_objects` (metadata-api/manage-metadata: get_inconsistent_metadata). */
@@ -391,7 +394,24 @@ export function buildTableModel(metadata: EngineMetadata, catalog: Catalog, opti
     if (clash === null) functions.splice(i--, 1);
   }
   for (const f of functions) for (const r of f.permissions) roles.add(r);
-  return { tables, roles: [...roles].sort(), functions, inferFunctionPermissions: options.inferFunctionPermissions ?? true };
+  const customNames = new Set<string>();
+  for (const entry of entries) {
+    const config = entry.configuration ?? {};
+    for (const v of Object.values(config.custom_root_fields ?? {})) {
+      const name = typeof v === "string" ? v : v?.name;
+      if (name) customNames.add(name);
+    }
+    for (const v of Object.values(config.custom_column_names ?? {})) customNames.add(v);
+    for (const cc of Object.values(config.column_config ?? {})) if (cc.custom_name) customNames.add(cc.custom_name);
+  }
+  for (const raw of source?.functions ?? []) {
+    const parsed = TrackedFunctionSchema.safeParse(raw);
+    for (const v of Object.values(parsed.success ? (parsed.data.configuration?.custom_root_fields ?? {}) : {})) {
+      const name = typeof v === "string" ? v : v?.name;
+      if (name) customNames.add(name);
+    }
+  }
+  return { tables, roles: [...roles].sort(), functions, inferFunctionPermissions: options.inferFunctionPermissions ?? true, customNames };
 }
 
 export function getTable(model: TableModel, key: string): TableInfo {

@@ -10,8 +10,9 @@
  * a whole; every renamed field, argument and input field remembers its
  * hasura-default name (`extensions.engineName`), and `internalArgs` /
  * `internalFieldName` turn a client's selection back into those names, so the
- * compiler works on one set of names. Names without an underscore (custom
- * names such as `UserInfo`, single words) stay as written.
+ * compiler works on one set of names. Custom names (custom_root_fields,
+ * column custom names) stay as written; a custom table name is an identifier
+ * like any other (`UserInfo` -> `userInfo`, `userInfoByPk`, type `UserInfo`).
  */
 import {
   GraphQLEnumType,
@@ -66,12 +67,12 @@ export function namingConventionOf(source: Source | undefined, env: Readonly<Rec
 
 const ROOT_TYPES = new Set(["query_root", "mutation_root", "subscription_root"]);
 
-/** `insert_writers_one` -> `insertWritersOne`, `_is_null` -> `_isNull`; names without `_` inside stay. */
+/** `insert_writers_one` -> `insertWritersOne`, `_is_null` -> `_isNull`, `UserInfo` -> `userInfo`. */
 export function camelName(name: string): string {
   const lead = /^_*/.exec(name)?.[0] ?? "";
   const parts = name.slice(lead.length).split("_").filter((p) => p !== "");
-  if (parts.length <= 1) return name;
-  return lead + parts[0] + parts.slice(1).map((p) => p[0].toUpperCase() + p.slice(1)).join("");
+  if (parts.length === 0) return name;
+  return lead + parts[0][0].toLowerCase() + parts[0].slice(1) + parts.slice(1).map((p) => p[0].toUpperCase() + p.slice(1)).join("");
 }
 
 /** `writers_bool_exp` -> `WritersBoolExp`, `uuid` -> `Uuid`. */
@@ -85,8 +86,9 @@ export function pascalName(name: string): string {
 }
 
 /** Renames a role schema to graphql-default. Extension root fields (actions) keep their names and types, as Hasura does. */
-export function applyGraphqlDefault(schema: GraphQLSchema): GraphQLSchema {
+export function applyGraphqlDefault(schema: GraphQLSchema, verbatim: ReadonlySet<string> = new Set()): GraphQLSchema {
   const cache = new Map<string, GraphQLNamedType>();
+  const camel = (name: string): string => (verbatim.has(name) ? name : camelName(name));
   const named = (t: GraphQLNamedType): GraphQLNamedType => {
     const hit = cache.get(t.name);
     if (hit) return hit;
@@ -102,7 +104,7 @@ export function applyGraphqlDefault(schema: GraphQLSchema): GraphQLSchema {
   const args = (list: readonly GraphQLArgument[]): GraphQLFieldConfigArgumentMap => {
     const out: GraphQLFieldConfigArgumentMap = {};
     for (const a of list)
-      out[camelName(a.name)] = { type: wrap(a.type), description: a.description, defaultValue: a.defaultValue, extensions: { ...a.extensions, engineName: a.name } };
+      out[camel(a.name)] = { type: wrap(a.type), description: a.description, defaultValue: a.defaultValue, extensions: { ...a.extensions, engineName: a.name } };
     return out;
   };
   const fields = (map: Record<string, GraphQLField<unknown, unknown>>): GraphQLFieldConfigMap<unknown, unknown> => {
@@ -112,7 +114,7 @@ export function applyGraphqlDefault(schema: GraphQLSchema): GraphQLSchema {
         out[f.name] = { type: f.type, args: Object.fromEntries(f.args.map((a) => [a.name, { type: a.type, description: a.description, defaultValue: a.defaultValue }])), description: f.description, extensions: f.extensions };
         continue;
       }
-      out[camelName(f.name)] = { type: wrap(f.type) as GraphQLOutputType, args: args(f.args), description: f.description, extensions: { ...f.extensions, engineName: f.name } };
+      out[camel(f.name)] = { type: wrap(f.type) as GraphQLOutputType, args: args(f.args), description: f.description, extensions: { ...f.extensions, engineName: f.name } };
     }
     return out;
   };
@@ -129,7 +131,7 @@ export function applyGraphqlDefault(schema: GraphQLSchema): GraphQLSchema {
         fields: () => {
           const out: GraphQLInputFieldConfigMap = {};
           for (const f of Object.values(t.getFields()))
-            out[camelName(f.name)] = { type: wrap(f.type) as GraphQLInputType, description: f.description, defaultValue: f.defaultValue, extensions: { ...f.extensions, engineName: f.name } };
+            out[camel(f.name)] = { type: wrap(f.type) as GraphQLInputType, description: f.description, defaultValue: f.defaultValue, extensions: { ...f.extensions, engineName: f.name } };
           return out;
         },
       });
@@ -140,7 +142,7 @@ export function applyGraphqlDefault(schema: GraphQLSchema): GraphQLSchema {
       // other values (constraint names, cursor_ordering) stay as defined.
       const columnEnum = t.name.endsWith("_select_column") || t.name.endsWith("_update_column");
       for (const v of t.getValues())
-        values[t.name === "order_by" ? v.name.toUpperCase() : columnEnum ? camelName(v.name) : v.name] = { value: v.value, description: v.description };
+        values[t.name === "order_by" ? v.name.toUpperCase() : columnEnum ? camel(v.name) : v.name] = { value: v.value, description: v.description };
       return new GraphQLEnumType({ name: pascalName(t.name), description: t.description, values });
     }
     return t;

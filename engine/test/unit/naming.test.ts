@@ -4,7 +4,8 @@
  * conformance folders naming-graphql-default and mutation-naming-graphql-default.
  */
 import { SourceSchema } from "../../../common/src/metadata";
-import { camelName, namingConventionOf, pascalName } from "../../src/schema/naming";
+import { GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, printSchema } from "graphql";
+import { applyGraphqlDefault, camelName, namingConventionOf, pascalName } from "../../src/schema/naming";
 
 const source = (customization?: Record<string, unknown>) =>
   SourceSchema.parse({ name: "default", configuration: { connection_info: { database_url: "postgres://x" } }, ...(customization ? { customization } : {}) });
@@ -21,7 +22,7 @@ describe("graphql-default names", () => {
     ["_and", "_and"],
     ["_set", "_set"],
     ["id", "id"],
-    ["UserInfo", "UserInfo"],
+    ["UserInfo", "userInfo"],
   ])("field or argument %s -> %s", (from, to) => {
     expect(camelName(from)).toBe(to);
   });
@@ -50,5 +51,36 @@ describe("namingConventionOf", () => {
   test("nothing changes without the naming_convention experimental feature", () => {
     expect(namingConventionOf(source({ naming_convention: "graphql-default" }), {})).toBe("hasura-default");
     expect(namingConventionOf(source(), { HASURA_GRAPHQL_DEFAULT_NAMING_CONVENTION: "graphql-default" })).toBe("hasura-default");
+  });
+});
+
+describe("applyGraphqlDefault", () => {
+  test("renames generated names, keeps custom names as written and remembers the hasura-default names", () => {
+    const row = new GraphQLObjectType({ name: "user_info", fields: { user_id: { type: GraphQLInt }, Legacy_Code: { type: GraphQLInt } } });
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: "query_root",
+        fields: {
+          user_info_by_pk: { type: row, args: { user_id: { type: new GraphQLNonNull(GraphQLInt) } } },
+          fetch_Users: { type: new GraphQLList(row) },
+        },
+      }),
+    });
+    const renamed = applyGraphqlDefault(schema, new Set(["fetch_Users", "Legacy_Code"]));
+    expect(printSchema(renamed)).toBe(`schema {
+  query: query_root
+}
+
+type query_root {
+  userInfoByPk(userId: Int!): UserInfo
+  fetch_Users: [UserInfo]
+}
+
+type UserInfo {
+  userId: Int
+  Legacy_Code: Int
+}`);
+    const field = renamed.getQueryType()?.getFields().userInfoByPk;
+    expect([field?.extensions.engineName, field?.args[0].extensions.engineName]).toEqual(["user_info_by_pk", "user_id"]);
   });
 });
