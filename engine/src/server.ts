@@ -59,6 +59,8 @@ export interface EngineState {
   schemaFor(role: string, backendOnly: boolean): GraphQLSchema;
   /** Objects left out because they do not fit the database (replace_metadata with allow_inconsistent_metadata). */
   inconsistencies: InconsistentObject[];
+  /** Hasura's metadata `resource_version`: 1 at start, +1 for every replace_metadata / clear_metadata. */
+  resourceVersion: number;
 }
 
 /** The engine without its HTTP app (what the HTTP layer itself needs). */
@@ -144,7 +146,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       }
       return schema;
     };
-    return { ctx, model, schemaFor, inconsistencies: inconsistencies ?? [] };
+    return { ctx, model, schemaFor, inconsistencies: inconsistencies ?? [], resourceVersion: 1 };
   };
   const load = async (): Promise<EngineState> => {
     // Metadata set through the API is rebuilt as Hasura rebuilds its stored metadata: objects that no longer fit are left out and listed.
@@ -170,7 +172,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     pool,
     state: () => current,
     reload: async () => {
-      current = await load();
+      current = { ...(await load()), resourceVersion: current.resourceVersion };
       // Hasura closes every WebSocket when the metadata changes; clients reconnect to the new schema (WebSocket.hs mkCloseWebsocketsOnMetadataChangeAction).
       subscriptions.closeAll(CLOSE.SERVICE_RESTART, "Server state changed, restarting the server");
     },
@@ -182,7 +184,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         throw new HasuraError("unexpected", "cannot continue due to inconsistent metadata", "$.args", 400, { internal: inconsistencies });
       for (const ext of extensions) await ext.onMetadataLoaded?.(next.ctx);
       stored = metadata;
-      current = next;
+      current = { ...next, resourceVersion: current.resourceVersion + 1 };
       subscriptions.closeAll(CLOSE.SERVICE_RESTART, "Server state changed, restarting the server");
       return inconsistencies;
     },

@@ -125,6 +125,10 @@ export async function runMetadataOperation(body: unknown, deps: MetadataCallDeps
   const parsed = MetadataRequestSchema.safeParse(body);
   if (!parsed.success) throw new HasuraError("parse-failed", "When parsing the metadata request: expected an object with a string key 'type'", "$");
   const { type, args } = parsed.data;
+  // Optimistic locking (contract 8.1): a request naming another resource_version than the current one changes nothing.
+  const current = deps.engine.state().resourceVersion;
+  if (parsed.data.resource_version !== undefined && parsed.data.resource_version !== current)
+    throw new HasuraError("conflict", `metadata resource version referenced (${parsed.data.resource_version}) did not match current version`, "$", 409);
   switch (type) {
     case "bulk": {
       if (!Array.isArray(args)) throw new HasuraError("parse-failed", "bulk expects a list of metadata requests", "$.args");
@@ -141,7 +145,7 @@ export async function runMetadataOperation(body: unknown, deps: MetadataCallDeps
     }
     case "export_metadata": {
       const metadata = exportMetadata(deps.engine.state().ctx.metadata);
-      return parsed.data.version === 2 ? { resource_version: 1, metadata } : metadata;
+      return parsed.data.version === 2 ? { resource_version: current, metadata } : metadata;
     }
     case "reload_metadata":
       try {

@@ -190,6 +190,25 @@ describe("replace_metadata", () => {
   });
 });
 
+describe("resource_version", () => {
+  test("export_metadata v2 reports it, a replace bumps it, a request naming a stale one is a 409 conflict that changes nothing", async () => {
+    await withEngine(async (engine) => {
+      const first = await metadata(engine, { type: "export_metadata", version: 2, args: {} });
+      expect(first.body.resource_version).toBe(1);
+      const ok = await metadata(engine, { type: "replace_metadata", version: 2, resource_version: 1, args: { metadata: WRITERS_ONLY } });
+      expect([ok.status, ok.body]).toEqual([200, { is_consistent: true, inconsistent_objects: [] }]);
+      const second = await metadata(engine, { type: "export_metadata", version: 2, args: {} });
+      expect(second.body.resource_version).toBe(2);
+      const stale = await metadata(engine, { type: "clear_metadata", resource_version: 1, args: {} });
+      expect([stale.status, stale.body]).toEqual([409, { path: "$", error: "metadata resource version referenced (1) did not match current version", code: "conflict" }]);
+      const still = await graphql(engine, "{ writers_by_pk(id: 2) { first_name } }");
+      expect(still.body).toEqual({ data: { writers_by_pk: { first_name: "Octavia" } } });
+      await metadata(engine, { type: "reload_metadata", args: {} });
+      expect((await metadata(engine, { type: "export_metadata", version: 2, args: {} })).body.resource_version).toBe(2);
+    });
+  });
+});
+
 describe("clear_metadata", () => {
   test("leaves the default source with nothing tracked; export_metadata shows it; the schema has only the placeholder", async () => {
     await withEngine(async (engine) => {
