@@ -18,7 +18,7 @@
  * fetches a pinned Node 22 and PostGraphile into bench/engine/.cache once).
  * Not a timed test: it prints figures.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -30,11 +30,11 @@ import { Client } from "pg";
 import { z } from "zod";
 import { applyMigrations } from "../../common/src/db/migrate";
 import { openBenchDatabase } from "../lib/database";
+import { startChild, waitForHealthy } from "../lib/processes";
 import { findFreePort } from "../../common/src/db/embedded";
 import { preparePostGraphile, startPostGraphile, type PostGraphileRuntime, type PostGraphileServer } from "./postgraphile/start";
 
 const ROOT = join(__dirname, "..", "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const ADMIN_SECRET = "bench-admin-secret";
 const JWT_KEY = "bench-hmac-key-of-at-least-thirty-two-chars";
 
@@ -81,10 +81,12 @@ interface Figures {
 const POOL_SIZE = 20;
 
 async function startEngine(databaseUrl: string, port: number): Promise<ChildProcess> {
-  const proc = spawn(TSX, [join(ROOT, "engine", "src", "main.ts"), "--project", join(ROOT, "hasura"), "--port", String(port)], {
-    cwd: ROOT,
+  const proc = startChild({
+    name: "engine",
+    script: join(ROOT, "engine", "src", "main.ts"),
+    args: ["--project", join(ROOT, "hasura"), "--port", String(port)],
+    output: "quiet",
     env: {
-      ...process.env,
       HASURA_GRAPHQL_DATABASE_URL: databaseUrl,
       HASURA_GRAPHQL_ADMIN_SECRET: ADMIN_SECRET,
       HASURA_GRAPHQL_JWT_SECRET: JSON.stringify({ type: "HS256", key: JWT_KEY }),
@@ -95,18 +97,9 @@ async function startEngine(databaseUrl: string, port: number): Promise<ChildProc
       HANDLERS_BASE_URL: "http://127.0.0.1:9",
       HANDLERS_WEBHOOK_SECRET: "bench",
     },
-    stdio: ["ignore", "ignore", "inherit"],
   });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return proc;
-    } catch {
-      /* not up yet */
-    }
-    if (proc.exitCode !== null) throw new Error(`engine exited with ${proc.exitCode}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("engine never answered /healthz");
+  await waitForHealthy(`http://127.0.0.1:${port}/healthz`, { proc, timeoutMs: 60_000 });
+  return proc;
 }
 
 async function main(): Promise<void> {
