@@ -370,7 +370,10 @@ export function pkCondition(table: TableInfo, alias: string, args: Record<string
 export function functionRootQuery(fn: TrackedFunctionInfo, aggregate: boolean, field: FieldSelection, ctx: CompileContext): Sql {
   const table = getTable(ctx.model, fn.returnTable);
   const call = functionCall({ schema: fn.schema, name: fn.name, args: fn.args, rowAlias: null, clientArgs: field.args.args, session: ctx.session, path: `${field.path}.args.args` });
-  return aggregate ? aggregateQuery(table, field, ctx, null, call) : listQuery(table, field, ctx, null, call);
+  if (aggregate) return aggregateQuery(table, field, ctx, null, call);
+  if (fn.returnsSet) return listQuery(table, field, ctx, null, call);
+  // A function returning one row (not SETOF) answers that row or null; Postgres gives an all-null row when the function found none.
+  return sql`(${listQuery(table, field, ctx, (alias) => sql`not (${sql.ident(alias)} is null)`, call)}) -> 0`;
 }
 
 /** Wraps a root query so that it returns one row with one json column `root`. */

@@ -779,13 +779,15 @@ export function buildRoleSchema(input: RoleSchemaInput): GraphQLSchema {
       if (target[name]) throw new Error(`[engine/schema] root field "${name}" is defined twice`);
       target[name] = { ...config, extensions: { engine: info } };
     };
+    // SETOF <table>: a list; <table>: one nullable row (Schema/Postgres: JASSingleObject).
+    const rows = (): GraphQLOutputType => (fn.returnsSet ? nn(list(nn(objectType(t)))) : objectType(t));
     if (fn.exposedAs === "mutation") {
-      add(mutation, fn.rootFields.function, { type: nn(list(nn(objectType(t)))), args, description: fn.comment ?? `execute VOLATILE function ${fq} which returns ${quotedTable(t)}` }, { kind: "function", table: t.key, function: fn });
+      add(mutation, fn.rootFields.function, { type: rows(), args, description: fn.comment ?? `execute VOLATILE function ${fq} which returns ${quotedTable(t)}` }, { kind: "function", table: t.key, function: fn });
       continue;
     }
     // Query functions are on subscription_root too (Schema/Postgres buildFunctionQueryFieldsPG serves both roots).
     for (const target of [query, subscription]) {
-      add(target, fn.rootFields.function, { type: nn(list(nn(objectType(t)))), args, description: fn.comment ?? `execute function ${fq} which returns ${quotedTable(t)}` }, { kind: "function", table: t.key, function: fn });
+      add(target, fn.rootFields.function, { type: rows(), args, description: fn.comment ?? `execute function ${fq} which returns ${quotedTable(t)}` }, { kind: "function", table: t.key, function: fn });
       if (sel.allowAggregations)
         add(
           target,

@@ -94,6 +94,8 @@ export interface TrackedFunctionInfo {
   exposedAs: "query" | "mutation";
   /** The tracked table whose rows the function returns (`schema.name`). */
   returnTable: string;
+  /** False for a function returning one row of the table (not SETOF): the field is a nullable object (Hasura's JASSingleObject). */
+  returnsSet: boolean;
   args: FunctionArgInfo[];
   comment: string | null;
   /** Roles of the function's explicit permissions (used when function permissions are not inferred). */
@@ -245,7 +247,7 @@ export function resolveTrackedFunction(entry: TrackedFunctionMetadata, catalog: 
   const what = `function "${qualified(schema, name)}"`;
   const fn = uniqueFunction(catalog, schema, name, what);
   const config = entry.configuration ?? {};
-  if (!fn.returnTable || !fn.returnsSet) throw new ModelInconsistency(what, `the function must return SETOF a table`);
+  if (!fn.returnTable) throw new ModelInconsistency(what, `the function must return a table row type (SETOF <table> or <table>)`);
   const returnTable = `${fn.returnTable.schema}.${fn.returnTable.name}`;
   if (!trackedTables.has(returnTable)) throw new ModelInconsistency(what, `the function returns table "${returnTable}", which is not tracked`);
   const args = classifyArgs(fn, -1, config.session_argument, what);
@@ -264,6 +266,7 @@ export function resolveTrackedFunction(entry: TrackedFunctionMetadata, catalog: 
     argsTypeName: `${gqlName}_args`,
     exposedAs,
     returnTable,
+    returnsSet: fn.returnsSet,
     args,
     comment: entry.comment ?? null,
     permissions: (entry.permissions ?? []).map((p) => p.role),

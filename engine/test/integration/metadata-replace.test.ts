@@ -140,7 +140,7 @@ describe("replace_metadata", () => {
     });
   });
 
-  test("functions that do not fit (unknown, not SETOF a tracked table, root field taken) and computed fields that do not fit are inconsistent objects", async () => {
+  test("functions that do not fit (unknown, not returning table rows, root field taken) and computed fields that do not fit are inconsistent objects", async () => {
     await withEngine(async (engine) => {
       const writers = { table: { schema: "public", name: "writers" }, computed_fields: [{ name: "pages", definition: { function: { schema: "public", name: "writer_total_pages" }, table_argument: "nope" } }] };
       const res = await metadata(engine, {
@@ -172,7 +172,7 @@ describe("replace_metadata", () => {
           inconsistent_objects: [
             { definition: { ...writers.computed_fields[0], source: "default", table: writers.table }, reason: 'table argument "nope" not found', type: "computed_field" },
             { definition: { function: { schema: "public", name: "no_such_function" }, source: "default" }, reason: 'no such function exists: "no_such_function"', type: "function" },
-            { definition: { function: { schema: "public", name: "writer_full_name" }, source: "default" }, reason: "the function must return SETOF a table", type: "function" },
+            { definition: { function: { schema: "public", name: "writer_full_name" }, source: "default" }, reason: "the function must return a table row type (SETOF <table> or <table>)", type: "function" },
             { definition: { function: { schema: "public", name: "search_books" }, source: "default" }, reason: 'the root field "books" is already defined', type: "function" },
           ],
         },
