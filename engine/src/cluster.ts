@@ -14,20 +14,29 @@
  *   (event delivery, cron and scheduled events). It starts first, so the
  *   catalog objects it installs exist before the others load;
  * - every worker serves the whole HTTP API. A metadata operation that reloads
- *   (reload_metadata...) on one worker is replayed on the others, so every
- *   worker answers with the same schema.
+ *   change on one worker (reload_metadata, replace_metadata, clear_metadata)
+ *   is replayed on the others, so every worker answers with the same schema.
  */
 import cluster, { type Worker } from "node:cluster";
 import { z } from "zod";
 import type { Logger } from "../../common/src/logger";
 import type { EngineExtension } from "./extensions";
+import type { EngineMetadata } from "./metadata";
+import type { ChangeOptions, MetadataChange } from "./server";
 
 const INDEX_ENV = "ENGINE_WORKER_INDEX";
 
+/** EngineMetadata crosses the IPC channel as JSON; it is plain data loaded from YAML/JSON, rebuilt and checked by the receiving engine. */
+const ChangeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("reloaded") }),
+  z.object({ kind: z.literal("replaced"), metadata: z.record(z.string(), z.unknown()) }),
+]);
+
 const MessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("engine:ready") }),
-  z.object({ type: z.literal("engine:reloaded") }),
-  z.object({ type: z.literal("engine:reload") }),
+  // worker -> primary: this worker changed its metadata; primary -> other workers: apply the same change.
+  z.object({ type: z.literal("engine:changed"), change: ChangeSchema }),
+  z.object({ type: z.literal("engine:apply"), change: ChangeSchema }),
 ]);
 type Message = z.infer<typeof MessageSchema>;
 
@@ -43,39 +52,40 @@ export function extensionsForWorker(extensions: readonly EngineExtension[], back
   return background ? [...extensions] : extensions.map((e) => ({ ...e, start: undefined, stop: undefined }));
 }
 
+/** What a worker needs of its engine to replay a change. */
+export interface ReplayTarget {
+  reload(options: ChangeOptions): Promise<void>;
+  replaceMetadata(metadata: EngineMetadata, allowInconsistent: boolean, options: ChangeOptions): Promise<unknown>;
+}
+
 /**
- * The worker side of reload relaying. `extension()` goes LAST in the engine's
- * extension list: its onMetadataLoaded runs after each successful load and
- * tells the primary, except for the first load and for reloads the primary
- * asked for. `listen(reload)` applies the primary's reload requests.
+ * The worker side of change relaying. Pass `changed` as the engine's
+ * onMetadataChanged; `listen(engine)` replays the changes other workers made
+ * (a reload re-reads the project directory; replace_metadata and
+ * clear_metadata carry the new metadata, which exists only in memory).
  */
-export function createWorkerLink(logger: Logger): { extension: EngineExtension; ready(): void; listen(reload: () => Promise<void>): void } {
-  let started = false;
-  let replaying = 0;
+export function createWorkerLink(logger: Logger): { changed(change: MetadataChange): void; ready(): void; listen(engine: ReplayTarget): void } {
   const send = (message: Message): void => {
     process.send?.(message);
   };
   return {
-    extension: {
-      name: "cluster",
-      async onMetadataLoaded() {
-        if (started && replaying === 0) send({ type: "engine:reloaded" });
-      },
+    changed(change) {
+      send({ type: "engine:changed", change: change.kind === "reloaded" ? change : { kind: "replaced", metadata: change.metadata as unknown as Record<string, unknown> } });
     },
     ready() {
-      started = true;
       send({ type: "engine:ready" });
     },
-    listen(reload) {
+    listen(engine) {
       process.on("message", (raw: unknown) => {
         const parsed = MessageSchema.safeParse(raw);
-        if (!parsed.success || parsed.data.type !== "engine:reload") return;
-        replaying += 1;
-        reload()
-          .catch((err: unknown) => logger.error({ err }, "replaying a metadata reload failed; this worker keeps its previous metadata"))
-          .finally(() => {
-            replaying -= 1;
-          });
+        if (!parsed.success || parsed.data.type !== "engine:apply") return;
+        const change = parsed.data.change;
+        // The originating worker already checked the metadata; inconsistent objects are left out here as they were there.
+        const applied =
+          change.kind === "reloaded"
+            ? engine.reload({ replay: true })
+            : engine.replaceMetadata(change.metadata as unknown as EngineMetadata, true, { replay: true });
+        applied.catch((err: unknown) => logger.error({ err }, "replaying a metadata change failed; this worker keeps its previous metadata"));
       });
     },
   };
@@ -97,6 +107,12 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   const maxRestarts = options.maxRestartsPerMinute ?? 5;
   const byIndex = new Map<number, Worker>();
   const restarts: number[] = [];
+  /**
+   * The last replace_metadata / clear_metadata: it lives only in the workers'
+   * memory, so a worker started later (a replacement) gets it once ready.
+   * Until then it serves the project directory, as every worker does at start.
+   */
+  let replaced: Extract<Message, { type: "engine:apply" }> | null = null;
   let stopping = false;
 
   const fork = (index: number): Promise<void> =>
@@ -109,9 +125,12 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
         if (!parsed.success) return;
         if (parsed.data.type === "engine:ready" && !ready) {
           ready = true;
+          if (replaced) worker.send(replaced);
           resolve();
-        } else if (parsed.data.type === "engine:reloaded") {
-          for (const [i, other] of byIndex) if (i !== index && other.isConnected()) other.send({ type: "engine:reload" } satisfies Message);
+        } else if (parsed.data.type === "engine:changed") {
+          const apply = { type: "engine:apply" as const, change: parsed.data.change };
+          if (apply.change.kind === "replaced") replaced = apply;
+          for (const [i, other] of byIndex) if (i !== index && other.isConnected()) other.send(apply);
         }
       });
       worker.on("exit", (code, signal) => {

@@ -71,14 +71,15 @@ async function main(): Promise<void> {
     },
     env: process.env,
     logger,
-    // In a cluster only worker 0 runs the background loops; the link goes last so it sees completed reloads.
-    extensions: link ? [...extensionsForWorker(extensions(), workerIndex === 0), link.extension] : extensions(),
+    // In a cluster only worker 0 runs the background loops, and metadata changes are relayed to the other workers.
+    extensions: link ? extensionsForWorker(extensions(), workerIndex === 0) : extensions(),
+    onMetadataChanged: link ? (change) => link.changed(change) : undefined,
   });
   const server: Server = engine.app.listen(config.HASURA_GRAPHQL_SERVER_PORT, config.HASURA_GRAPHQL_SERVER_HOST, () => {
     logger.info({ port: config.HASURA_GRAPHQL_SERVER_PORT, project: config.projectDir }, "engine listening");
     link?.ready();
   });
-  link?.listen(() => engine.reload());
+  link?.listen(engine);
   // Subscriptions and WebSocket operations share the HTTP port (contract 8.1).
   engine.attachWebSocket(server);
   let closing = false;

@@ -50,6 +50,20 @@ export interface EngineOptions {
   disableCors?: boolean;
   /** WebSocket transport and subscription polling (refetch intervals, batch sizes, keep-alive, limits). */
   subscriptions?: Partial<SubscriptionOptions>;
+  /**
+   * Told after each successful reload or replace that was not itself a replay
+   * (`{ replay: true }`), so that other processes serving the same project
+   * (engine/src/cluster.ts) can apply the same change.
+   */
+  onMetadataChanged?: (change: MetadataChange) => void;
+}
+
+/** A change of the served metadata, as other engine processes replay it. */
+export type MetadataChange = { kind: "reloaded" } | { kind: "replaced"; metadata: EngineMetadata };
+
+/** `replay`: the change came from another process; do not report it again. */
+export interface ChangeOptions {
+  replay?: boolean;
 }
 
 /** The loaded project: replaced as a whole on reload. */
@@ -69,7 +83,7 @@ export type EngineCore = Omit<Engine, "app">;
 export interface Engine {
   app: express.Express;
   /** Reloads metadata and catalog; throws (keeping the previous state) when they are inconsistent. */
-  reload(): Promise<void>;
+  reload(options?: ChangeOptions): Promise<void>;
   /**
    * Replaces the served metadata (replace_metadata, clear_metadata). Held in
    * memory, as Hasura holds it in its catalog: the project directory is not
@@ -77,7 +91,7 @@ export interface Engine {
    * With inconsistent objects it throws (state unchanged) unless
    * `allowInconsistent`, which serves the rest; returns the objects left out.
    */
-  replaceMetadata(metadata: EngineMetadata, allowInconsistent: boolean): Promise<InconsistentObject[]>;
+  replaceMetadata(metadata: EngineMetadata, allowInconsistent: boolean, options?: ChangeOptions): Promise<InconsistentObject[]>;
   /** Serves the WebSocket transport of /v1/graphql (subscriptions) on `server`, the HTTP server of `app`. */
   attachWebSocket(server: Server): void;
   /** Closes every WebSocket (1012) and stops subscription polling; close() does it too. */
@@ -171,12 +185,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const core: EngineCore = {
     pool,
     state: () => current,
-    reload: async () => {
+    reload: async (change) => {
       current = { ...(await load()), resourceVersion: current.resourceVersion };
       // Hasura closes every WebSocket when the metadata changes; clients reconnect to the new schema (WebSocket.hs mkCloseWebsocketsOnMetadataChangeAction).
       subscriptions.closeAll(CLOSE.SERVICE_RESTART, "Server state changed, restarting the server");
+      if (!change?.replay) options.onMetadataChanged?.({ kind: "reloaded" });
     },
-    replaceMetadata: async (metadata, allowInconsistent) => {
+    replaceMetadata: async (metadata, allowInconsistent, change) => {
       const inconsistencies: InconsistentObject[] = [];
       const next = await build(metadata, inconsistencies);
       // Hasura: "cannot continue due to inconsistent metadata" (400 unexpected, objects under `internal`), nothing changed.
@@ -186,6 +201,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       stored = metadata;
       current = { ...next, resourceVersion: current.resourceVersion + 1 };
       subscriptions.closeAll(CLOSE.SERVICE_RESTART, "Server state changed, restarting the server");
+      if (!change?.replay) options.onMetadataChanged?.({ kind: "replaced", metadata });
       return inconsistencies;
     },
     attachWebSocket: (server) => subscriptions.attach(server),

@@ -1,7 +1,8 @@
 /**
  * ENGINE_WORKERS=2 (engine/src/cluster.ts): two worker processes answer on one
- * port; a metadata reload on one reaches the other; a worker that dies is
- * replaced; SIGTERM stops everything with exit code 0.
+ * port; a metadata reload or replace on one reaches the other; a worker that
+ * dies is replaced (with the replaced metadata); SIGTERM stops everything with
+ * exit code 0.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
@@ -137,6 +138,27 @@ describe("ENGINE_WORKERS=2", () => {
       const answers = await Promise.all(Array.from({ length: 6 }, () => graphql("{ writer(id: 1) { id } }").catch(() => null)));
       return answers.every((a) => JSON.stringify(a) === JSON.stringify({ data: { writer: { id: 1 } } }));
     }, "every worker to answer");
+  });
+
+  test("replace_metadata on one worker reaches the other, and a replacement worker gets it too", async () => {
+    const exported = (await metadata({ type: "export_metadata", args: {} })) as { sources: Array<{ tables: Array<{ table: { name: string }; configuration?: Record<string, unknown> }> }> };
+    const authors = exported.sources[0].tables.find((t) => t.table.name === "authors");
+    if (!authors) throw new Error("authors is not tracked");
+    authors.configuration = { custom_root_fields: { select_by_pk: "author" } };
+    expect(await metadata({ type: "replace_metadata", args: exported })).toEqual({ message: "success" });
+    const served = async (): Promise<boolean> => {
+      const answers = await Promise.all(Array.from({ length: 8 }, () => graphql("{ author(id: 1) { id } }").catch(() => null)));
+      return answers.every((a) => JSON.stringify(a) === JSON.stringify({ data: { author: { id: 1 } } }));
+    };
+    await until(served, "both workers to serve the replaced metadata");
+    // The replaced metadata lives in memory only: the worker started in place of a dead one must get it from the primary.
+    const [victim] = childPids(engine.child.pid as number);
+    process.kill(victim, "SIGKILL");
+    await until(() => {
+      const pids = childPids(engine.child.pid as number);
+      return pids.length === 2 && !pids.includes(victim);
+    }, "a replacement worker");
+    await until(served, "the replacement to serve the replaced metadata");
   });
 
   test("SIGTERM stops the workers and the primary exits 0", async () => {
