@@ -166,7 +166,7 @@ describe("checkMetadata names each dangling reference", () => {
     const copy = structuredClone(metadata);
     copy.actionsGraphql = copy.actionsGraphql
       .replace("requestId: uuid!\n  token: String!", "requestId: uuid!\n  token: Secret!")
-      .replace("type Query {\n  customIntegrations(controllerId: uuid!): [CustomIntegration!]!", "type Query {\n  customIntegrations(controllerId: uuid!): [CreateCustomIntegrationInput!]!")
+      .replace("customIntegrations(controllerId: uuid!): [CustomIntegration!]!", "customIntegrations(controllerId: uuid!): [CreateCustomIntegrationInput!]!")
       .concat("\ntype Mutation {\n  forgetEverything: Boolean\n}\n");
     const custom = copy.customTypes.objects.find((o) => o.name === "CustomIntegration");
     if (!custom?.relationships?.[0]) throw new Error("fixture changed");
