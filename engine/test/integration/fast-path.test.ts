@@ -25,6 +25,8 @@ beforeAll(async () => {
   template = await createBlogTemplate("engine_fast_tpl");
   db = await createTestDatabase("engine_fast", template.name);
   pool = new Pool({ connectionString: db.url, max: 4 });
+  // Teardown drops the database with (force) while ended clients may still be closing.
+  pool.on("error", () => undefined);
   pool.on("connect", (client) => {
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
