@@ -34,6 +34,9 @@ describe("scheduled events", () => {
     // A plain member gets no operational notices (owners and admins do).
     const member = await insertUser(stack, "member@harbor.test", { displayName: "Max Member", emailVerified: true });
     await stack.query("insert into public.data_controller_users (controller_id, user_id, role) values ($1, $2, 'member')", [controllerId, member]);
+    // The new organization's documents come from a chain of triggers (profile, purposes, documents); the
+    // regeneration below must find them all made, or it makes the missing ones and the comparison fails.
+    await stack.waitFor(() => stack.settled(["data_controllers_insert", "generate_v0_profile", "generate_controller_purposes", "generate_controller_documents"]));
   }, 60_000);
 
   afterAll(async () => {
