@@ -70,8 +70,7 @@ export interface ExecSession extends RequestSession {
  */
 export async function executeGraphql(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest): Promise<GraphqlResponse> {
   try {
-    const out = await run(deps, session, request, false);
-    return out instanceof RawResponse ? (JSON.parse(out.text) as GraphqlResponse) : out;
+    return await run(deps, session, request, false);
   } catch (err: unknown) {
     if (isHasuraError(err)) return graphqlErrorBody(err);
     throw err;
@@ -139,30 +138,34 @@ function validDocument(schema: GraphQLSchema, query: string): DocumentNode {
   return document;
 }
 
-async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest, raw: boolean): Promise<GraphqlResponse | RawResponse> {
-  const schema = deps.schemaFor(session.role, session.backendOnly);
-  const document = validDocument(schema, request.query);
-
+/** The operation `operationName` names, or the document's only one; Hasura's validation-failed otherwise (HTTP and WebSocket alike). */
+export function chooseOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = request.operationName ? operations.find((o) => o.name?.value === request.operationName) : operations.length === 1 ? operations[0] : undefined;
-  if (!operation) {
-    throw new HasuraError(
-      "validation-failed",
-      request.operationName ? `no such operation found in the document: "${request.operationName}"` : "exactly one operation has to be present in the document when operationName is not specified",
-    );
-  }
-  if (operation.operation === "subscription") throw new HasuraError("not-supported", "subscriptions are not supported over HTTP POST", "$");
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+  const chosen = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (chosen) return chosen;
+  throw new HasuraError(
+    "validation-failed",
+    operationName ? `no such operation found in the document: "${operationName}"` : "exactly one operation has to be present in the document when operationName is not specified",
+  );
+}
+
+/**
+ * What compiling one operation of `session` needs: coerced variables and the
+ * document's fragments (`env`) and a fresh compile context. Throws Hasura's
+ * validation-failed for variables that do not coerce.
+ */
+export function operationScope(
+  deps: Pick<ExecutorDeps, "model" | "stringifyNumeric">,
+  session: ExecSession,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | null | undefined,
+): { env: SelectionEnv; ctx: CompileContext } {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
   if (coerced.errors) throw new HasuraError("validation-failed", coerced.errors[0].message.replace(/^Variable "\$([^"]+)"/, "variable '$1'"), "$.variables");
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  const env: SelectionEnv = { schema, fragments, variables: coerced.coerced };
-  const rootType = (operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType()) as GraphQLObjectType;
-  const collected = [...collectFields(schema, fragments, coerced.coerced, rootType, operation.selectionSet)];
-  const fields = collected
-    .filter(([, nodes]) => !nodes[0].name.value.startsWith("__"))
-    .map(([key, nodes]) => ({ selection: selectionOf(env, rootType, key, nodes), info: rootType.getFields()[nodes[0].name.value]?.extensions.engine }));
-
   const ctx: CompileContext = {
     model: deps.model,
     session: session.variables,
@@ -170,6 +173,24 @@ async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlReq
     role: { role: session.role, backendOnly: session.backendOnly },
     stringifyNumeric: deps.stringifyNumeric,
   };
+  return { env: { schema, fragments, variables: coerced.coerced }, ctx };
+}
+
+/** With `raw` false the answer is never pre-serialized. */
+function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest, raw: false): Promise<GraphqlResponse>;
+function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest, raw: boolean): Promise<GraphqlResponse | RawResponse>;
+async function run(deps: ExecutorDeps, session: ExecSession, request: GraphqlRequest, raw: boolean): Promise<GraphqlResponse | RawResponse> {
+  const schema = deps.schemaFor(session.role, session.backendOnly);
+  const document = validDocument(schema, request.query);
+  const operation = chooseOperation(document, request.operationName);
+  if (operation.operation === "subscription") throw new HasuraError("not-supported", "subscriptions are not supported over HTTP POST", "$");
+  const { env, ctx } = operationScope(deps, session, schema, document, operation, request.variables);
+  const rootType = (operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType()) as GraphQLObjectType;
+  const collected = [...collectFields(schema, env.fragments, env.variables, rootType, operation.selectionSet)];
+  const fields = collected
+    .filter(([, nodes]) => !nodes[0].name.value.startsWith("__"))
+    .map(([key, nodes]) => ({ selection: selectionOf(env, rootType, key, nodes), info: rootType.getFields()[nodes[0].name.value]?.extensions.engine }));
+
   const results: Record<string, unknown> = {};
   const callCtx = { session, env, query: request.query };
   if (

@@ -8,14 +8,13 @@
  * subscription; live queries re-run the query and push changed results;
  * streaming subscriptions push rows after a cursor); contract 5.1, 6.3.
  */
-import { executeSync, GraphQLError, Kind, parse, validate, type DocumentNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { executeSync, GraphQLError, parse, validate, type DocumentNode, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { collectFields } from "graphql/execution/collectFields";
-import { getVariableValues } from "graphql/execution/values";
-import { AliasGenerator, compileSql, sql, type CompiledSql, type Sql } from "../compile/sql";
-import { aggregateQuery, byPkQuery, functionRootQuery, listQuery, type CompileContext } from "../compile/select";
+import { compileSql, sql, type CompiledSql, type Sql } from "../compile/sql";
+import { aggregateQuery, byPkQuery, functionRootQuery, listQuery } from "../compile/select";
 import { fromValidationError } from "../execute/errors";
-import type { ExecSession } from "../execute/execute";
-import { selectionOf, type SelectionEnv } from "../execute/selection";
+import { chooseOperation, operationScope, type ExecSession } from "../execute/execute";
+import { selectionOf } from "../execute/selection";
 import { HasuraError } from "../errors";
 import { getTable, type TableModel } from "../schema/model";
 import type { OperationRequest, ResultPayload } from "./protocol";
@@ -36,16 +35,6 @@ export type PreparedOperation =
   | { kind: "empty" }
   | { kind: "live"; pollKey: string; compiled: CompiledSql; shape: Shaper }
   | { kind: "stream"; pollKey: string; compiled: CompiledSql; cursorIndex: number; initialCursor: unknown; shape: Shaper };
-
-function chooseOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const chosen = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
-  if (chosen) return chosen;
-  throw new HasuraError(
-    "validation-failed",
-    operationName ? `no such operation found in the document: "${operationName}"` : "exactly one operation has to be present in the document when operationName is not specified",
-  );
-}
 
 /**
  * Checks `request` for `session` and compiles a subscription. Throws
@@ -71,26 +60,15 @@ export function prepareOperation(deps: OperationDeps, session: ExecSession, requ
   const operation = chooseOperation(document, request.operationName);
   if (operation.operation !== "subscription") return { kind: "execute" };
 
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-  if (coerced.errors) throw new HasuraError("validation-failed", coerced.errors[0].message.replace(/^Variable "\$([^"]+)"/, "variable '$1'"), "$.variables");
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  const env: SelectionEnv = { schema, fragments, variables: coerced.coerced };
+  const { env, ctx } = operationScope(deps, session, schema, document, operation, request.variables);
   const rootType = schema.getSubscriptionType() as GraphQLObjectType;
   // Validation (single root field) leaves at most one entry.
-  const collected = [...collectFields(schema, fragments, coerced.coerced, rootType, operation.selectionSet)];
+  const collected = [...collectFields(schema, env.fragments, env.variables, rootType, operation.selectionSet)];
   if (collected.length === 0) return { kind: "empty" };
   const [[key, nodes]] = collected;
   const field = selectionOf(env, rootType, key, nodes);
   // The field as the client named it (field.name is the hasura-default name under a naming convention).
   const info = rootType.getFields()[nodes[0].name.value]?.extensions.engine;
-  const ctx: CompileContext = {
-    model: deps.model,
-    session: session.variables,
-    aliases: new AliasGenerator(),
-    role: { role: session.role, backendOnly: session.backendOnly },
-    stringifyNumeric: deps.stringifyNumeric,
-  };
   const shape = shaper(schema, document, operation, request, key);
   if (!info || info.kind === "placeholder" || info.kind === "extension") {
     throw new HasuraError("not-supported", `field '${field.name}' cannot be subscribed to`, field.path);
