@@ -22,6 +22,7 @@
 import type { Pool } from "pg";
 import type { CompiledSql } from "../compile/sql";
 import { fromDatabaseError } from "../execute/errors";
+import { preparedName } from "../execute/statements";
 
 export interface PollSettings {
   /** Milliseconds between the end of one poll and the start of the next. */
@@ -175,8 +176,9 @@ class Poller {
     }
   }
 
+  /** A poll re-runs the same text at every interval: prepared under its statement name (execute/statements.ts), it is parsed and planned once per connection. */
   private async query(text: string, values: unknown[]): Promise<PollRow[]> {
-    return (await this.pool.query<PollRow>({ text, values })).rows;
+    return (await this.pool.query<PollRow>({ text, values, name: preparedName(text) })).rows;
   }
 }
 
