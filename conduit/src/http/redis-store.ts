@@ -23,19 +23,29 @@ export interface RedisRateLimitStore {
 export async function createRedisRateLimitStore(url: string, options: { logger?: Logger; prefix?: string } = {}): Promise<RedisRateLimitStore> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
   let connected = false;
+  let lost = false;
+  let closing = false;
   let lastError: string | undefined;
-  // Without a listener ioredis prints every reconnect failure to stderr; log state changes once instead.
+  // A connection is lost either with an error or by a plain close (Redis shut down cleanly: ioredis then
+  // emits 'close' and reconnects, and an 'error' comes only if a reconnect attempt fails). Log the
+  // change of state once, whichever event shows it first.
+  const connectionLost = (reason: string): void => {
+    if (!connected || closing) return;
+    connected = false;
+    lost = true;
+    options.logger?.error({ reason }, "rate-limit Redis connection lost; reconnecting");
+  };
+  // Without a listener ioredis prints every reconnect failure to stderr.
   client.on("error", (err: Error) => {
     lastError = err.message;
-    if (!connected) return;
-    connected = false;
-    options.logger?.error({ reason: err.message }, "rate-limit Redis connection lost; reconnecting");
+    connectionLost(err.message);
   });
+  client.on("close", () => connectionLost(lastError ?? "connection closed"));
   client.on("ready", () => {
-    const restored = lastError !== undefined;
     connected = true;
     lastError = undefined;
-    if (restored) options.logger?.info("rate-limit Redis connection restored");
+    if (lost) options.logger?.info("rate-limit Redis connection restored");
+    lost = false;
   });
   try {
     await client.connect();
@@ -52,6 +62,7 @@ export async function createRedisRateLimitStore(url: string, options: { logger?:
   return {
     store,
     async close() {
+      closing = true;
       client.disconnect();
     },
   };
