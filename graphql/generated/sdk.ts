@@ -8453,7 +8453,7 @@ export type FindIntakeContextQueryVariables = Exact<{
 }>;
 
 
-export type FindIntakeContextQuery = { __typename?: 'query_root', webhookIntakeEvent: { __typename?: 'webhookIntake', id: string, status: string, dataProcessor: { __typename?: 'dataProcessors', id: string, service: string, status: string, config: unknown, controller: { __typename?: 'dataControllers', purposes: Array<{ __typename?: 'purposes', id: string, slug: string, legalBasis: string, status: string }> } | null } | null } | null, privacyPreservingLinks: Array<{ __typename?: 'privacyPreservingLinks', identifierType: string, identifierHash: string, dataSubjectId: string, dataSubject: { __typename?: 'dataSubjects', id: string, status: string, mergedInto: string | null, createdAt: string } | null }> };
+export type FindIntakeContextQuery = { __typename?: 'query_root', webhookIntakeEvent: { __typename?: 'webhookIntake', id: string, status: string, dataProcessor: { __typename?: 'dataProcessors', id: string, service: string, status: string, config: unknown, controller: { __typename?: 'dataControllers', purposes: Array<{ __typename?: 'purposes', id: string, slug: string, legalBasis: string, status: string, retentionDays: number | null, retentionCriteria: string | null }> } | null } | null } | null, privacyPreservingLinks: Array<{ __typename?: 'privacyPreservingLinks', identifierType: string, identifierHash: string, dataSubjectId: string, dataSubject: { __typename?: 'dataSubjects', id: string, status: string, mergedInto: string | null, createdAt: string, preferenceValues: Array<{ __typename?: 'dataSubjectPreferenceValues', purposeId: string, granted: boolean, sourceFormValueId: string | null }> } | null }> };
 
 export type FindInvitationContextQueryVariables = Exact<{
   id: Scalars['uuid']['input'];
@@ -9778,6 +9778,8 @@ export const FindIntakeContextDocument = gql`
           slug
           legalBasis
           status
+          retentionDays
+          retentionCriteria
         }
       }
     }
@@ -9793,6 +9795,11 @@ export const FindIntakeContextDocument = gql`
       status
       mergedInto
       createdAt
+      preferenceValues {
+        purposeId
+        granted
+        sourceFormValueId
+      }
     }
   }
 }
