@@ -7715,6 +7715,7 @@ export type WebhookIntake_Arr_Rel_Insert_Input = {
 
 export type WebhookIntake_Avg_Order_By = {
   attempts?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
 };
 
 /** Boolean expression to filter rows from the table "webhook_intake". All fields are combined with a logical 'AND'. */
@@ -7730,6 +7731,7 @@ export type WebhookIntake_Bool_Exp = {
   dataProcessingActivities_aggregate?: InputMaybe<DataProcessingActivities_Aggregate_Bool_Exp>;
   dataProcessor?: InputMaybe<DataProcessors_Bool_Exp>;
   dataProcessorId?: InputMaybe<Uuid_Comparison_Exp>;
+  dedupWindowSeconds?: InputMaybe<Int_Comparison_Exp>;
   eventType?: InputMaybe<String_Comparison_Exp>;
   fieldTypes?: InputMaybe<String_Array_Comparison_Exp>;
   id?: InputMaybe<Uuid_Comparison_Exp>;
@@ -7769,6 +7771,7 @@ export type WebhookIntake_Delete_Key_Input = {
 /** input type for incrementing numeric columns in table "webhook_intake" */
 export type WebhookIntake_Inc_Input = {
   attempts?: InputMaybe<Scalars['Int']['input']>;
+  dedupWindowSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** input type for inserting data into table "webhook_intake" */
@@ -7780,6 +7783,7 @@ export type WebhookIntake_Insert_Input = {
   dataProcessingActivities?: InputMaybe<DataProcessingActivities_Arr_Rel_Insert_Input>;
   dataProcessor?: InputMaybe<DataProcessors_Obj_Rel_Insert_Input>;
   dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
+  dedupWindowSeconds?: InputMaybe<Scalars['Int']['input']>;
   eventType?: InputMaybe<Scalars['String']['input']>;
   fieldTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   id?: InputMaybe<Scalars['uuid']['input']>;
@@ -7797,6 +7801,7 @@ export type WebhookIntake_Insert_Input = {
 export type WebhookIntake_Max_Order_By = {
   attempts?: InputMaybe<Order_By>;
   contentKey?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
   eventType?: InputMaybe<Order_By>;
   lastAttemptAt?: InputMaybe<Order_By>;
   lastError?: InputMaybe<Order_By>;
@@ -7811,6 +7816,7 @@ export type WebhookIntake_Max_Order_By = {
 export type WebhookIntake_Min_Order_By = {
   attempts?: InputMaybe<Order_By>;
   contentKey?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
   eventType?: InputMaybe<Order_By>;
   lastAttemptAt?: InputMaybe<Order_By>;
   lastError?: InputMaybe<Order_By>;
@@ -7845,6 +7851,7 @@ export type WebhookIntake_Order_By = {
   dataProcessingActivities_aggregate?: InputMaybe<DataProcessingActivities_Aggregate_Order_By>;
   dataProcessor?: InputMaybe<DataProcessors_Order_By>;
   dataProcessorId?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
   eventType?: InputMaybe<Order_By>;
   fieldTypes?: InputMaybe<Order_By>;
   id?: InputMaybe<Order_By>;
@@ -7880,6 +7887,8 @@ export type WebhookIntake_Select_Column =
   /** column name */
   | 'dataProcessorId'
   /** column name */
+  | 'dedupWindowSeconds'
+  /** column name */
   | 'eventType'
   /** column name */
   | 'fieldTypes'
@@ -7910,6 +7919,7 @@ export type WebhookIntake_Set_Input = {
   contentKey?: InputMaybe<Scalars['String']['input']>;
   controllerId?: InputMaybe<Scalars['uuid']['input']>;
   dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
+  dedupWindowSeconds?: InputMaybe<Scalars['Int']['input']>;
   eventType?: InputMaybe<Scalars['String']['input']>;
   fieldTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   id?: InputMaybe<Scalars['uuid']['input']>;
@@ -7926,14 +7936,17 @@ export type WebhookIntake_Set_Input = {
 
 export type WebhookIntake_Stddev_Order_By = {
   attempts?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
 };
 
 export type WebhookIntake_Stddev_Pop_Order_By = {
   attempts?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
 };
 
 export type WebhookIntake_Stddev_Samp_Order_By = {
   attempts?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
 };
 
 /** Streaming cursor of the table "webhookIntake" */
@@ -7951,6 +7964,8 @@ export type WebhookIntake_Stream_Cursor_Value_Input = {
   contentKey?: InputMaybe<Scalars['String']['input']>;
   controllerId?: InputMaybe<Scalars['uuid']['input']>;
   dataProcessorId?: InputMaybe<Scalars['uuid']['input']>;
+  /** The content de-duplication window conduit applied to this row, in seconds (NULL or 0: none). */
+  dedupWindowSeconds?: InputMaybe<Scalars['Int']['input']>;
   eventType?: InputMaybe<Scalars['String']['input']>;
   fieldTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   id?: InputMaybe<Scalars['uuid']['input']>;
@@ -7968,6 +7983,7 @@ export type WebhookIntake_Stream_Cursor_Value_Input = {
 
 export type WebhookIntake_Sum_Order_By = {
   attempts?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
 };
 
 /** update columns of table "webhook_intake" */
@@ -7980,6 +7996,8 @@ export type WebhookIntake_Update_Column =
   | 'controllerId'
   /** column name */
   | 'dataProcessorId'
+  /** column name */
+  | 'dedupWindowSeconds'
   /** column name */
   | 'eventType'
   /** column name */
@@ -8026,14 +8044,17 @@ export type WebhookIntake_Updates = {
 
 export type WebhookIntake_Var_Pop_Order_By = {
   attempts?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
 };
 
 export type WebhookIntake_Var_Samp_Order_By = {
   attempts?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
 };
 
 export type WebhookIntake_Variance_Order_By = {
   attempts?: InputMaybe<Order_By>;
+  dedupWindowSeconds?: InputMaybe<Order_By>;
 };
 
 export type DeleteDataProcessorMutationVariables = Exact<{
@@ -8095,13 +8116,6 @@ export type FindRecentWebhookIntakeQueryVariables = Exact<{
 
 
 export type FindRecentWebhookIntakeQuery = { __typename?: 'query_root', webhookIntake: Array<{ __typename?: 'webhookIntake', contentKey: string }> };
-
-export type FindRecentWebhookIntakeBatchQueryVariables = Exact<{
-  where: WebhookIntake_Bool_Exp;
-}>;
-
-
-export type FindRecentWebhookIntakeBatchQuery = { __typename?: 'query_root', webhookIntake: Array<{ __typename?: 'webhookIntake', controllerId: string, contentKey: string, receivedAt: string }> };
 
 export type InsertDataControllerMutationVariables = Exact<{
   object: DataControllers_Insert_Input;
@@ -8957,15 +8971,6 @@ export const FindRecentWebhookIntakeDocument = gql`
     where: {controllerId: {_eq: $controllerId}, contentKey: {_in: $contentKeys}, receivedAt: {_gte: $since}}
   ) {
     contentKey
-  }
-}
-    `;
-export const FindRecentWebhookIntakeBatchDocument = gql`
-    query FindRecentWebhookIntakeBatch($where: webhookIntake_bool_exp!) {
-  webhookIntake(where: $where) {
-    controllerId
-    contentKey
-    receivedAt
   }
 }
     `;
@@ -10657,9 +10662,6 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     FindRecentWebhookIntake(variables: FindRecentWebhookIntakeQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindRecentWebhookIntakeQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<FindRecentWebhookIntakeQuery>({ document: FindRecentWebhookIntakeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindRecentWebhookIntake', 'query', variables);
     },
-    FindRecentWebhookIntakeBatch(variables: FindRecentWebhookIntakeBatchQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<FindRecentWebhookIntakeBatchQuery> {
-      return withWrapper((wrappedRequestHeaders) => client.request<FindRecentWebhookIntakeBatchQuery>({ document: FindRecentWebhookIntakeBatchDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'FindRecentWebhookIntakeBatch', 'query', variables);
-    },
     InsertDataController(variables: InsertDataControllerMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<InsertDataControllerMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<InsertDataControllerMutation>({ document: InsertDataControllerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'InsertDataController', 'mutation', variables);
     },
@@ -10983,7 +10985,6 @@ export interface OperationVariables {
   FindProcessorForPurposes: FindProcessorForPurposesQueryVariables;
   FindProfileRegeneration: FindProfileRegenerationQueryVariables;
   FindRecentWebhookIntake: FindRecentWebhookIntakeQueryVariables;
-  FindRecentWebhookIntakeBatch: FindRecentWebhookIntakeBatchQueryVariables;
   FindRetentionPolicies: FindRetentionPoliciesQueryVariables;
   FindRightsController: FindRightsControllerQueryVariables;
   FindRightsRequest: FindRightsRequestQueryVariables;
@@ -11085,7 +11086,6 @@ export interface OperationResults {
   FindProcessorForPurposes: FindProcessorForPurposesQuery;
   FindProfileRegeneration: FindProfileRegenerationQuery;
   FindRecentWebhookIntake: FindRecentWebhookIntakeQuery;
-  FindRecentWebhookIntakeBatch: FindRecentWebhookIntakeBatchQuery;
   FindRetentionPolicies: FindRetentionPoliciesQuery;
   FindRightsController: FindRightsControllerQuery;
   FindRightsRequest: FindRightsRequestQuery;

@@ -98,24 +98,35 @@ export async function storeRows(
 ): Promise<{ stored: number; duplicates: number; rightsRequests: number }> {
   // Window de-duplication: same controller, processor, event type and PII values
   // within DEDUP_WINDOW_SECONDS. Rows without PII carry no content to compare.
-  let fresh = built;
-  if (deps.dedupWindowSeconds > 0) {
-    const keyed = built.filter((b) => b.row.pii.length > 0).map((b) => b.row.contentKey);
-    const seen = await deps.store.recentContentKeys(controllerId, keyed, new Date(now.getTime() - deps.dedupWindowSeconds * 1000));
-    const inBatch = new Set<string>();
-    fresh = built.filter((b) => {
-      if (b.row.pii.length === 0) return true;
-      if (seen.has(b.row.contentKey) || inBatch.has(b.row.contentKey)) return false;
-      inBatch.add(b.row.contentKey);
-      return true;
-    });
-  }
+  // Repeats inside this delivery are dropped here; repeats of earlier deliveries
+  // are skipped by the insert itself (the window travels on the row, see
+  // migration 1795460050000), so there is no read before the write and no race
+  // between two deliveries of the same content.
+  const window = deps.dedupWindowSeconds > 0 ? deps.dedupWindowSeconds : null;
+  const inDelivery = new Set<string>();
+  const fresh = built.filter((b) => {
+    if (window === null || b.row.pii.length === 0) return true;
+    if (inDelivery.has(b.row.contentKey)) return false;
+    inDelivery.add(b.row.contentKey);
+    return true;
+  });
   let stored = 0;
   let rightsRequests = 0;
   const plain = fresh.filter((b) => b.event.rightsRequest === undefined);
-  stored += await deps.store.insertIntake(plain.map((b) => b.row));
-  for (const b of fresh) {
-    if (b.event.rightsRequest === undefined) continue;
+  stored += await deps.store.insertIntake(plain.map((b) => ({ ...b.row, dedupWindowSeconds: b.row.pii.length > 0 ? window : null })));
+  // A privacy request stores its intake row with the rights request in one
+  // transaction; its window is checked by a read first (rare: a few per day).
+  const requests = fresh.filter((b) => b.event.rightsRequest !== undefined);
+  const seen =
+    window === null || requests.length === 0
+      ? new Set<string>()
+      : await deps.store.recentContentKeys(
+          controllerId,
+          requests.filter((b) => b.row.pii.length > 0).map((b) => b.row.contentKey),
+          new Date(now.getTime() - window * 1000),
+        );
+  for (const b of requests) {
+    if (b.event.rightsRequest === undefined || seen.has(b.row.contentKey)) continue;
     const platformEventKey = `${service}:${b.row.platformEventId ?? b.row.contentKey}`;
     if (await deps.store.rightsRequestExists(controllerId, { platformEventKey })) continue;
     await deps.store.insertRightsRequest(b.row, {

@@ -1,14 +1,14 @@
 /**
- * Micro-batching for the two calls every webhook makes (the de-duplication
- * window query and the intake insert): calls arriving in the same event-loop
- * turn share one GraphQL round trip. Under load this turns 2 round trips per
- * request into 2 per batch; alone, a request waits only until the next turn.
+ * Micro-batching for the one call every webhook makes, the intake insert:
+ * inserts arriving in the same event-loop turn share one GraphQL round trip.
+ * Under load this turns one round trip per request into one per batch; alone,
+ * a request waits only until the next turn. (The content window needs no read
+ * of its own: the insert applies it, see migration 1795460050000.)
  *
- * Semantics are unchanged per caller: the window query answers exactly the
- * caller's keys, and the insert tells each caller how many of ITS rows were new
- * (ids are assigned here and read back from `returning`). If the shared call
- * fails, every caller in the batch gets the error (500, the platforms retry);
- * nothing is acknowledged that was not committed.
+ * Semantics are unchanged per caller: the insert tells each caller how many of
+ * ITS rows were new (ids are assigned here and read back from `returning`). If
+ * the shared call fails, every caller in the batch gets the error (500, the
+ * platforms retry); nothing is acknowledged that was not committed.
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
@@ -44,38 +44,27 @@ function batcher<I, O>(flush: (inputs: I[]) => Promise<O[]>, maxItems: number, s
     });
 }
 
-const RecentBatchResult = z.object({ webhookIntake: z.array(z.object({ controllerId: z.string(), contentKey: z.string(), receivedAt: z.string() })) });
 const InsertBatchResult = z.object({ insertWebhookIntake: z.object({ returning: z.array(z.object({ id: z.string() })) }).nullable() });
 
 export interface BatchingOptions {
-  /** Largest number of rows (insert) or keys (window query) in one round trip. */
+  /** Largest number of rows in one round trip. */
   maxItems?: number;
 }
 
-/** Wraps `inner`, replacing `recentContentKeys` and `insertIntake` with batched versions over `request`. */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Wraps `inner`, replacing `insertIntake` with a batched version over `request`. */
 export function withBatching(inner: IntakeStore, request: AdminRequest, options: BatchingOptions = {}): IntakeStore {
   const maxItems = options.maxItems ?? 500;
-
-  type RecentInput = { controllerId: string; keys: readonly string[]; since: Date };
-  const recent = batcher<RecentInput, Set<string>>(
-    async (inputs) => {
-      const where = {
-        _or: inputs.map((i) => ({ controllerId: { _eq: i.controllerId }, contentKey: { _in: [...new Set(i.keys)] }, receivedAt: { _gte: i.since.toISOString() } })),
-      };
-      const found = (await request(RecentBatchResult, "FindRecentWebhookIntakeBatch", { where })).webhookIntake;
-      return inputs.map((i) => {
-        const mine = new Set(i.keys);
-        return new Set(found.filter((r) => r.controllerId === i.controllerId && mine.has(r.contentKey) && Date.parse(r.receivedAt) >= i.since.getTime()).map((r) => r.contentKey));
-      });
-    },
-    maxItems,
-    (i) => i.keys.length,
-  );
 
   const insert = batcher<readonly IntakeRow[], number>(
     async (inputs) => {
       const withIds = inputs.map((rows) => rows.map((row) => ({ ...row, id: randomUUID() })));
-      const result = await request(InsertBatchResult, "InsertWebhookIntakeBatch", { objects: withIds.flat() });
+      // One order for every batch (controller, then content key): the insert takes a
+      // lock per content key (the window check), and batches that lock in the same
+      // order cannot deadlock each other.
+      const objects = withIds.flat().sort((a, b) => compare(a.controllerId, b.controllerId) || compare(a.contentKey, b.contentKey));
+      const result = await request(InsertBatchResult, "InsertWebhookIntakeBatch", { objects });
       const inserted = new Set((result.insertWebhookIntake?.returning ?? []).map((r) => r.id));
       return withIds.map((rows) => rows.filter((r) => inserted.has(r.id)).length);
     },
@@ -85,7 +74,6 @@ export function withBatching(inner: IntakeStore, request: AdminRequest, options:
 
   return {
     ...inner,
-    recentContentKeys: (controllerId, keys, since) => (keys.length === 0 ? Promise.resolve(new Set<string>()) : recent({ controllerId, keys, since })),
     insertIntake: (rows) => (rows.length === 0 ? Promise.resolve(0) : insert(rows)),
   };
 }

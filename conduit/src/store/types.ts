@@ -46,6 +46,11 @@ export interface IntakeRow {
   fieldTypes: string[];
   triggeredAt: string;
   receivedAt: string;
+  /**
+   * The content window in seconds: the insert skips this row when a row with the
+   * same controller and content key was received within it (NULL/absent: no check).
+   */
+  dedupWindowSeconds?: number | null;
 }
 
 /** A data_subject_rights_requests row to insert (GraphQL input names). */
@@ -66,7 +71,11 @@ export interface IntakeStore {
   findControllerByDid(did: string): Promise<ControllerRecord | undefined>;
   findProcessor(id: string): Promise<ProcessorRecord | undefined>;
   findProcessorsByService(controllerId: string, service: string): Promise<ProcessorRecord[]>;
-  /** Inserts rows; repeats of a platform event id store nothing. Resolves with the number of new rows. */
+  /**
+   * Inserts rows; repeats of a platform event id, and rows whose content key was
+   * received within their `dedupWindowSeconds`, store nothing. Resolves with the
+   * number of new rows.
+   */
   insertIntake(rows: readonly IntakeRow[]): Promise<number>;
   /** Content keys among `keys` seen for the controller since `since`. */
   recentContentKeys(controllerId: string, keys: readonly string[], since: Date): Promise<Set<string>>;

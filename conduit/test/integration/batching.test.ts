@@ -1,6 +1,8 @@
 /**
  * Micro-batched intake (the default in main.ts): concurrent webhooks share one
- * window query and one insert, and each still gets its own exact answer.
+ * insert, and each still gets its own exact answer. The content window is
+ * applied by the insert itself (migration 1795460050000), so it holds inside a
+ * batch and between two conduit replicas that receive the same content at once.
  */
 import type { Express } from "express";
 import { createGraphqlStore } from "../../src/store/graphql-store";
@@ -42,6 +44,38 @@ test("30 concurrent deliveries, with repeats of 5 event ids and 5 same-content e
     deliveries.slice(0, 5).map((d, i) => send(app, stack, d.t, c, { body: JSON.stringify({ id: 1, email: d.email }), headers: { "x-shopify-event-id": `w-${i}` } })),
   );
   expect(again.map((r) => r.body)).toEqual(again.map(() => ({ ok: true, received: 1, stored: 0, duplicates: 1 })));
+});
+
+test("the same content under 8 different event ids at once, in one batch, is stored once", async () => {
+  const c = PLATFORM_CASES.find((p) => p.service === "shopify");
+  if (!c) throw new Error("shopify case");
+  const t = await createTenant(stack, c, "Batch same content");
+  const results = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => send(app, stack, t, c, { body: JSON.stringify({ id: 7, email: "same@example.net" }), headers: { "x-shopify-event-id": `same-${i}` } })),
+  );
+  expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+  expect(results.reduce((n, r) => n + (r.body as { stored: number }).stored, 0)).toBe(1);
+  expect(results.reduce((n, r) => n + (r.body as { duplicates: number }).duplicates, 0)).toBe(7);
+  expect(await intakeRows(stack, t.controller.id)).toHaveLength(1);
+});
+
+test("two replicas receiving the same content at the same moment store it once (10 rounds)", async () => {
+  const c = PLATFORM_CASES.find((p) => p.service === "shopify");
+  if (!c) throw new Error("shopify case");
+  const t = await createTenant(stack, c, "Batch replicas");
+  // A second conduit with its own store and batcher: its inserts race the first's.
+  const replica = stack.app({ intake: stack.intakeDeps({ store: createGraphqlStore({ endpoint: stack.endpoint, adminSecret: ADMIN_SECRET, cacheTtlMs: 0, batching: true }) }) });
+  for (let round = 0; round < 10; round++) {
+    const body = JSON.stringify({ id: 100 + round, email: `race${round}@example.net` });
+    const results = await Promise.all(
+      [app, replica, app, replica].map((target, i) => send(target, stack, t, c, { body, headers: { "x-shopify-event-id": `race-${round}-${i}` } })),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(results.reduce((n, r) => n + (r.body as { stored: number }).stored, 0)).toBe(1);
+  }
+  const rows = await intakeRows(stack, t.controller.id);
+  expect(rows).toHaveLength(10);
+  expect(new Set(rows.map((r) => r.content_key)).size).toBe(10);
 });
 
 test("when the batched write fails, every request in the batch answers 500 and nothing is stored", async () => {

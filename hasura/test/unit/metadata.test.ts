@@ -221,6 +221,7 @@ describe("GraphQL names", () => {
       "lastError",
       "attempts",
       "lastAttemptAt",
+      "dedupWindowSeconds",
     ]);
   });
 });
