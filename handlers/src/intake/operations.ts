@@ -14,7 +14,19 @@ const LinkWithSubjectSchema = z.object({
   dataSubjectId: uuid,
   dataSubject: z.object({ id: uuid, status: z.string(), mergedInto: uuid.nullable(), createdAt: z.string().min(1) }),
 });
-const PurposeRefSchema = z.object({ id: uuid, slug: z.string(), legalBasis: z.string(), status: z.string() });
+const PreferenceSchema = z.object({ purposeId: uuid, granted: z.boolean(), sourceFormValueId: uuid.nullable() });
+/** FindIntakeContext's links also carry each subject's consent state (for the compliance check at intake). */
+const LinkWithConsentSchema = LinkWithSubjectSchema.extend({
+  dataSubject: LinkWithSubjectSchema.shape.dataSubject.extend({ preferenceValues: z.array(PreferenceSchema) }),
+});
+const PurposeRefSchema = z.object({
+  id: uuid,
+  slug: z.string(),
+  legalBasis: z.string(),
+  status: z.string(),
+  retentionDays: z.number().int().nullable(),
+  retentionCriteria: z.string().nullable(),
+});
 const LinkOwnerSchema = z.object({ identifierType: z.string(), identifierHash: z.string(), dataSubjectId: uuid });
 
 /** A claimed intake row as the API returns it (camelCase); mapped to the trigger's row shape by the sweeper. */
@@ -50,7 +62,7 @@ export const INTAKE_RESULT_SCHEMAS = {
           .nullable(),
       })
       .nullable(),
-    privacyPreservingLinks: z.array(LinkWithSubjectSchema),
+    privacyPreservingLinks: z.array(LinkWithConsentSchema),
   }),
   FindLinksByIdentifiers: z.object({ privacyPreservingLinks: z.array(LinkWithSubjectSchema) }),
   MergeDataSubjects: z.object({ updateDataSubjects: affected.nullable() }),

@@ -6,10 +6,18 @@
  * 3. insert the activity with subject, processor, event type, PII field types,
  *    triggered_at, the integration's legal basis and purpose, and a
  *    de-duplication key, and mark the intake row processed, in the same
- *    transaction as the subject's new links (and the subject when it is new).
+ *    transaction as the subject's new links (and the subject when it is new);
+ * 4. the activity is stored already checked for compliance (status and notes
+ *    from compliance/assess-activity-compliance.ts, the code the
+ *    data_processing_activities_insert trigger runs), from facts the first
+ *    read already carries, so that trigger answers from its payload without a
+ *    GraphQL call. When consent is the legal basis and the subject's value
+ *    for the purpose is not known for certain (new subject, none recorded
+ *    yet), the activity stays `pending` and the trigger checks it as before.
  *
  * GraphQL round trips per event: FindIntakeContext (row status, integration
- * policy and the links of the event's hashes in one query) and one mutation
+ * policy with the purposes, and the links of the event's hashes with their
+ * subjects' consent values, in one query) and one mutation
  * (RecordIntakeWithNewSubject or RecordProcessingActivity); a lost race on a
  * new identifier adds one read and one write, a merge one update per
  * identifier type. The event trigger and the stranded-intake sweeper
@@ -23,6 +31,7 @@
 import { z } from "zod";
 import type { Logger } from "../../../common/src/logger";
 import type { HandlersSdk } from "../adapters/sdk";
+import { assessActivityCompliance, type SubjectConsent } from "../compliance/assess-activity-compliance";
 import { LegalBasisSchema, readProcessorPolicy } from "../compliance/legal-basis";
 import { catchLinkTaken, resolveDataSubject, type LinkRow, type ResolveDeps, type SubjectWriter } from "../identity/resolve-data-subject";
 
@@ -86,19 +95,46 @@ export async function processIntakeEvent(row: IntakeRow, deps: ProcessIntakeDeps
   const triggeredAt = new Date(row.triggered_at);
   const seenAt = Number.isNaN(triggeredAt.getTime()) ? deps.now() : triggeredAt;
   const fieldTypes = [...new Set([...row.field_types, ...row.pii.map((p) => p.type)])].sort();
-  const activity = (dataSubjectId: string | null) => ({
-    controllerId: row.controller_id,
-    dataSubjectId,
-    dataProcessorId: row.data_processor_id,
-    intakeId: row.id,
-    purposeId: purpose?.id ?? null,
-    eventType: row.event_type,
-    piiFieldTypes: fieldTypes,
-    legalBasis: basis.data,
-    purpose: policy.purpose ?? purpose?.slug ?? null,
-    triggeredAt: seenAt.toISOString(),
-    dedupKey: dedupKeyFor(row),
-  });
+  const purposeSlug = policy.purpose ?? purpose?.slug ?? null;
+  // The compliance facts exactly as the trigger reads them back from the row
+  // (legal_basis, purpose, pii_field_types, purpose_id -> purposeDetails, the
+  // processor's config, the subject's consent values).
+  const compliance = (consent: SubjectConsent) =>
+    assessActivityCompliance(
+      {
+        activity: { legalBasis: basis.data, purpose: purposeSlug, piiFieldTypes: fieldTypes },
+        purposeId: purpose?.id ?? null,
+        purpose: purpose ? { slug: purpose.slug, legalBasis: purpose.legalBasis, status: purpose.status, retentionDays: purpose.retentionDays, retentionCriteria: purpose.retentionCriteria } : null,
+        processorConfig: processor?.config,
+        consent,
+      },
+      { missingConsentIsFinal: false },
+    );
+  // A known subject's consent values, when the read covered that very subject
+  // (resolution may settle on a merge survivor or a concurrently created
+  // subject the read did not return: then they are unknown).
+  const consentOf = (subjectId: string): SubjectConsent => {
+    const subject = context.privacyPreservingLinks.find((l) => l.dataSubject.id === subjectId)?.dataSubject;
+    return subject ? { kind: "read", preferences: subject.preferenceValues } : { kind: "unread" };
+  };
+  const activity = (dataSubjectId: string | null, consent: SubjectConsent) => {
+    const checked = compliance(consent);
+    return {
+      controllerId: row.controller_id,
+      dataSubjectId,
+      dataProcessorId: row.data_processor_id,
+      intakeId: row.id,
+      purposeId: purpose?.id ?? null,
+      eventType: row.event_type,
+      piiFieldTypes: fieldTypes,
+      legalBasis: basis.data,
+      purpose: purposeSlug,
+      triggeredAt: seenAt.toISOString(),
+      dedupKey: dedupKeyFor(row),
+      complianceStatus: checked?.status ?? "pending",
+      complianceNotes: checked?.notes ?? null,
+    };
+  };
   const processedAt = deps.now().toISOString();
   // The activity and the processed mark ride in the same mutation as the
   // subject and its links: one read (FindIntakeContext) and one write per
@@ -107,7 +143,7 @@ export async function processIntakeEvent(row: IntakeRow, deps: ProcessIntakeDeps
     deps.sdk.RecordProcessingActivity({
       links: [...links],
       newLinks: [...newLinks],
-      activity: activity(subjectId),
+      activity: activity(subjectId, subjectId === null ? { kind: "no_subject" } : consentOf(subjectId)),
       intakeId: row.id,
       processedAt,
       subjectIds: subjectId ? [subjectId] : [],
@@ -122,7 +158,7 @@ export async function processIntakeEvent(row: IntakeRow, deps: ProcessIntakeDeps
       }),
     withNewSubject: (subject, links) =>
       catchLinkTaken(async () => {
-        const result = await deps.sdk.RecordIntakeWithNewSubject({ subject, links, activity: activity(subject.id), intakeId: row.id, processedAt });
+        const result = await deps.sdk.RecordIntakeWithNewSubject({ subject, links, activity: activity(subject.id, { kind: "unread" }), intakeId: row.id, processedAt });
         return { kind: "written", result: result.insertDataProcessingActivity?.id ?? null } as const;
       }),
   };

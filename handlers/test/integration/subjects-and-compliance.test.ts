@@ -94,7 +94,9 @@ describe("intake, data_subjects_insert and data_processing_activities_insert thr
   });
 
   it("an activity whose purpose is not declared is non_compliant", async () => {
-    const rogue = await insertProcessor(stack, controllerId, "stripe", { legalBasis: "contract", purpose: "profiling" });
+    // Legitimate interests: generate_controller_purposes derives no purpose from such a config
+    // (documents/derive-purposes.ts), so "profiling" stays undeclared however the deliveries interleave.
+    const rogue = await insertProcessor(stack, controllerId, "stripe", { legalBasis: "legitimate_interests", purpose: "profiling" });
     const id = await insertIntake(stack, { controllerId, processorId: rogue, service: "stripe", eventType: "charge.succeeded", platformEventId: "evt_rogue",
       pii: [{ type: "email", value: "ann@example.org" }] });
     await stack.waitFor(() => stack.settled(TRIGGERS));
