@@ -8604,7 +8604,7 @@ export type FindSubjectContextQueryVariables = Exact<{
 }>;
 
 
-export type FindSubjectContextQuery = { __typename?: 'query_root', dataSubject: { __typename?: 'dataSubjects', id: string, did: string | null, status: string, privacyPreservingLinks: Array<{ __typename?: 'privacyPreservingLinks', identifierType: string, identifierHash: string }> } | null, dataController: { __typename?: 'dataControllers', id: string, settings: unknown, consentForms: Array<{ __typename?: 'consentForms', id: string, regime: string, categories: Array<{ __typename?: 'consentCategories', purposeId: string | null, isRequired: boolean }> }>, scheduledEvents: Array<{ __typename?: 'scheduledEvents', id: string }> } | null };
+export type FindSubjectContextQuery = { __typename?: 'query_root', dataSubject: { __typename?: 'dataSubjects', id: string, did: string | null, status: string, privacyPreservingLinks: Array<{ __typename?: 'privacyPreservingLinks', identifierType: string, identifierHash: string }> } | null, dataController: { __typename?: 'dataControllers', id: string, settings: unknown, consentForms: Array<{ __typename?: 'consentForms', id: string, regime: string, categories: Array<{ __typename?: 'consentCategories', purposeId: string | null, isRequired: boolean }> }>, scheduledEvents: Array<{ __typename?: 'scheduledEvents', id: string }>, unattributedActivities: Array<{ __typename?: 'dataProcessingActivities', id: string }> } | null };
 
 export type FindSubjectsByIdsQueryVariables = Exact<{
   ids: Array<Scalars['uuid']['input']> | Scalars['uuid']['input'];
@@ -10144,6 +10144,12 @@ export const FindSubjectContextDocument = gql`
     }
     scheduledEvents(
       where: {reference: {_eq: "consent_collection"}, payload: {_contains: $subjectRef}}
+    ) {
+      id
+    }
+    unattributedActivities: dataProcessingActivities(
+      where: {dataSubjectId: {_is_null: true}, intakeId: {_is_null: false}}
+      limit: 1
     ) {
       id
     }
