@@ -23,17 +23,24 @@ comment on column public.webhook_intake.dedup_window_seconds is
 
 create function public.webhook_intake_skip_recent_content() returns trigger
   language plpgsql as $$
+declare
+  last_seen timestamptz;
 begin
   if coalesce(new.dedup_window_seconds, 0) = 0 or jsonb_array_length(new.pii) = 0 then
     return new;
   end if;
   perform pg_advisory_xact_lock(hashtextextended('webhook_intake:' || new.controller_id::text || ':' || new.content_key, 0));
-  if exists (
-    select 1 from public.webhook_intake w
-    where w.controller_id = new.controller_id
-      and w.content_key = new.content_key
-      and w.received_at >= new.received_at - make_interval(secs => new.dedup_window_seconds)
-  ) then
+  -- The latest row with this content key. Ordered by received_at so that the
+  -- plan is webhook_intake_content_key_idx (controller_id, content_key,
+  -- received_at desc) even before the table has statistics: a plain EXISTS was
+  -- planned on webhook_intake_platform_event_key (controller_id first, too) in
+  -- a fresh database and read every row of the controller per insert.
+  select w.received_at into last_seen
+    from public.webhook_intake w
+    where w.controller_id = new.controller_id and w.content_key = new.content_key
+    order by w.received_at desc
+    limit 1;
+  if last_seen is not null and last_seen >= new.received_at - make_interval(secs => new.dedup_window_seconds) then
     return null;
   end if;
   return new;
