@@ -20,6 +20,7 @@ import { findFreePort } from "../../common/src/db/embedded";
 import { signShopify } from "../../conduit/src/integrations/shopify/signature";
 import { createController, createIntegration } from "../../conduit/src/management/integrations";
 import { createGraphqlManagementStore } from "../../conduit/src/management/store";
+import { ownCpuMs, postgresCpuMs, startCpuMeter, treeCpuMs } from "../lib/cpu";
 import { openBenchDatabase } from "../lib/database";
 import { BenchProcesses, ROOT, waitForHealthy, waitForOutput } from "../lib/processes";
 
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
 
     const adminSecret = "bench-admin-secret";
     const enginePort = await findFreePort();
-    await waitForOutput(children.start({ name: "engine", script: join(__dirname, "engine-child.ts"), args: [dbUrl, String(enginePort), adminSecret], output: "stderr" }), "ready");
+    const engineProc = children.start({ name: "engine", script: join(__dirname, "engine-child.ts"), args: [dbUrl, String(enginePort), adminSecret], output: "stderr" });
+    await waitForOutput(engineProc, "ready");
     const endpoint = `http://127.0.0.1:${enginePort}/v1/graphql`;
 
     const keys = { jwe: `k1:${generateKeyText()}`, secrets: `s1:${generateKeyText()}`, pii: `1:${generateKeyText()}` };
@@ -71,7 +73,8 @@ async function main(): Promise<void> {
     });
     await waitForHealthy(`${baseUrl}/healthz`, { proc: conduitProc, timeoutMs: 20_000 });
     const barePort = await findFreePort();
-    await waitForOutput(children.start({ name: "bare", script: join(__dirname, "bare-child.ts"), args: [String(barePort)], output: "stderr" }), "ready");
+    const bareProc = children.start({ name: "bare", script: join(__dirname, "bare-child.ts"), args: [String(barePort)], output: "stderr" });
+    await waitForOutput(bareProc, "ready");
 
     // Every request is a distinct customer with its own event id, so each 200 must add a row.
     let n = 0;
@@ -102,8 +105,19 @@ async function main(): Promise<void> {
       Number((await db.query<{ n: string }>("select count(*) as n from webhook_intake where controller_id = $1", [controller.id])).rows[0].n);
     await new Promise((r) => setTimeout(r, 3000)); // let warm-up requests still in flight land first
     const before = await countRows();
+    // CPU time of every process during each run (the load generator is this process).
+    const pidOf = (p: { pid?: number }) => p.pid ?? -1;
+    const conduitMeter = startCpuMeter({
+      conduit: () => treeCpuMs(pidOf(conduitProc)),
+      engine: () => treeCpuMs(pidOf(engineProc)),
+      postgres: () => postgresCpuMs(database.dataDir),
+      "load generator": ownCpuMs,
+    });
     const conduit = await autocannon({ url: baseUrl, connections, duration, requests: [request] });
+    const conduitCpu = conduitMeter.done();
+    const bareMeter = startCpuMeter({ bare: () => treeCpuMs(pidOf(bareProc)), "load generator": ownCpuMs });
     const bare = await autocannon({ url: `http://127.0.0.1:${barePort}`, connections, duration, requests: [{ ...request, path: "/api/v1/integrations/shopify/event" }] });
+    const bareCpu = bareMeter.done();
 
     // Requests in flight when autocannon stops counting still complete on the server: let them land.
     await new Promise((r) => setTimeout(r, 3000));
@@ -125,6 +139,8 @@ async function main(): Promise<void> {
         `stored   ${stored} rows for ${ok200} answers 200 (+${stored - ok200} completed after the cut-off, at most ${connections + conduit.errors}) -> ${
           stored >= ok200 && stored - ok200 <= connections + conduit.errors + conduit.timeouts ? "every 200 stored" : "MISMATCH"
         }`,
+        cpuLine("conduit", conduitCpu, conduit.requests.total),
+        cpuLine("bare", bareCpu, bare.requests.total),
         `load     ${loadavg()
           .map((l) => l.toFixed(2))
           .join(" ")} (1/5/15-min load average on ${cpus().length} CPUs: other work on the machine skews both runs)`,
@@ -134,6 +150,18 @@ async function main(): Promise<void> {
     await children.stopAll();
     await database.close();
   }
+}
+
+/**
+ * CPU milliseconds per request of each process in one run, their sum, and the
+ * rate that sum allows when those processes have every CPU of the machine.
+ */
+function cpuLine(run: string, cpu: Record<string, number | undefined>, requests: number): string {
+  const parts = Object.entries(cpu).filter((e): e is [string, number] => e[1] !== undefined);
+  const perRequest = parts.map(([name, ms]) => [name, ms / Math.max(1, requests)] as const);
+  const total = perRequest.reduce((sum, [, ms]) => sum + ms, 0);
+  const ceiling = (cpus().length * 1000) / total;
+  return `cpu      ${run.padEnd(8)} ${perRequest.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ")} ms/request; total ${total.toFixed(2)} ms -> at most ${ceiling.toFixed(0)} req/s on ${cpus().length} CPUs`;
 }
 
 main().catch((err: unknown) => {

