@@ -54,6 +54,7 @@ export const RESULT_SCHEMAS = {
         settings: jsonObject,
         consentForms: z.array(z.object({ id: uuid, regime: z.string(), categories: z.array(z.object({ purposeId: uuid.nullable(), isRequired: z.boolean() })) })),
         scheduledEvents: z.array(z.object({ id: uuid })),
+        unattributedActivities: z.array(z.object({ id: uuid })),
       })
       .nullable(),
   }),

@@ -9,6 +9,20 @@
  * - a consent collection job (scheduled_events, reference
  *   "consent_collection") when the controller enabled it and has a published
  *   form, queued once per subject.
+ *
+ * GraphQL round trips: FindSubjectContext, then InitializeDataSubject with
+ * every write in one transaction. The write is skipped when it has nothing to
+ * do: no did:key to set, no published form, no collection to queue, and no
+ * activity to attribute. Only an activity without a subject that came from an
+ * intake row can be attributed, and the read says whether the controller has
+ * any (limit 1); with none, the update could match nothing. None can appear
+ * between the read and the skipped write that would have matched: the intake
+ * records an activity without a subject only for an event with no linkage
+ * identifier (identity/plan-resolution.ts), which no link of this subject can
+ * match, and an erasure leaves activities without their subject only after
+ * deleting its links, which must happen before this subject could take those
+ * identifiers (links are unique). So the skip changes no outcome; a redelivery
+ * reads and, at most, writes the same idempotent mutation again.
  */
 import type { HandlersSdk } from "../adapters/sdk";
 import { readControllerSettings } from "./controller-settings";
@@ -60,9 +74,13 @@ export async function initializeDataSubject(input: { subjectId: string; controll
         nextEventAt: now,
       }]
     : [];
+  const mayAttribute = subject.privacyPreservingLinks.length > 0 && controller.unattributedActivities.length > 0;
+  if (!withDid && preferences.length === 0 && scheduled.length === 0 && !mayAttribute) {
+    return { outcome: "initialized", didAssigned: false, preferencesCreated: 0, activitiesLinked: 0, consentCollectionQueued: false };
+  }
   // The intake rows' pii is a jsonb array of {type, hash, ...}; containment
-  // matches one identifier of this subject. No links: match nothing.
-  const unattributed = subject.privacyPreservingLinks.length === 0
+  // matches one identifier of this subject. Nothing to attribute: match nothing.
+  const unattributed = !mayAttribute
     ? { id: { _in: [] } }
     : {
         controllerId: { _eq: input.controllerId },

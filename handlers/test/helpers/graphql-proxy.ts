@@ -8,6 +8,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { createGraphqlRunner } from "../../src/adapters/graphql";
+import { createHandlersSdk } from "../../src/adapters/sdk";
+import { ADMIN_SECRET, startStack, type Stack } from "./stack";
 
 const GraphqlBodySchema = z.object({ query: z.string(), operationName: z.string().nullish() });
 
@@ -76,4 +79,24 @@ export async function startGraphqlProxy(): Promise<GraphqlProxy> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** The test stack with handlers' SDK behind a counting proxy; `close` stops both. */
+export async function startStackBehindProxy(): Promise<{ stack: Stack; proxy: GraphqlProxy; close(): Promise<void> }> {
+  const proxy = await startGraphqlProxy();
+  const stack = await startStack({ services: (base) => ({ ...base, sdk: createHandlersSdk(createGraphqlRunner({ endpoint: proxy.endpoint, adminSecret: ADMIN_SECRET })) }) });
+  proxy.setTarget(stack.endpoint);
+  return {
+    stack,
+    proxy,
+    async close() {
+      await stack.close();
+      await proxy.close();
+    },
+  };
+}
+
+/** Waits until no event of any trigger waits for delivery (setup rows fire their own triggers too). */
+export async function settleAllTriggers(stack: Stack): Promise<void> {
+  await stack.waitFor(async () => stack.settled((await stack.query<{ name: string }>("select distinct trigger_name as name from hdb_catalog.event_log")).map((r) => r.name)));
 }

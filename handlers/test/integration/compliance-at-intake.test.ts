@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createGraphqlRunner } from "../../src/adapters/graphql";
-import { createHandlersSdk } from "../../src/adapters/sdk";
-import { startGraphqlProxy, type GraphqlProxy } from "../helpers/graphql-proxy";
+import { settleAllTriggers, startStackBehindProxy, type GraphqlProxy } from "../helpers/graphql-proxy";
 import { insertController, insertIntake, insertProcessor, insertPurpose } from "../helpers/seed";
-import { ADMIN_SECRET, HANDLERS_SECRET, startStack, type Stack } from "../helpers/stack";
+import { HANDLERS_SECRET, type Stack } from "../helpers/stack";
 
 const TRIGGERS = ["webhook_intake_insert", "data_subjects_insert", "data_processing_activities_insert"];
 const FIND = "FindActivityForCompliance";
@@ -23,15 +21,14 @@ interface ActivityRow extends Record<string, unknown> {
 describe("compliance decided at intake; data_processing_activities_insert answers from its payload", () => {
   let stack: Stack;
   let proxy: GraphqlProxy;
+  let close: (() => Promise<void>) | undefined;
   let controllerId: string;
   let newsletter: string;
   let formId: string;
   const processors: Record<"shop" | "mismatch" | "rogue" | "legacy" | "mail" | "survey", string> = { shop: "", mismatch: "", rogue: "", legacy: "", mail: "", survey: "" };
 
   beforeAll(async () => {
-    proxy = await startGraphqlProxy();
-    stack = await startStack({ services: (base) => ({ ...base, sdk: createHandlersSdk(createGraphqlRunner({ endpoint: proxy.endpoint, adminSecret: ADMIN_SECRET })) }) });
-    proxy.setTarget(stack.endpoint);
+    ({ stack, proxy, close } = await startStackBehindProxy());
     controllerId = await insertController(stack);
     await insertPurpose(stack, controllerId, "orders", "contract");
     await insertPurpose(stack, controllerId, "legacy", "contract", { status: "archived" });
@@ -54,11 +51,10 @@ describe("compliance decided at intake; data_processing_activities_insert answer
     processors.survey = await insertProcessor(stack, controllerId, "survey-monkey", { legalBasis: "consent", purpose: "feedback" });
     // What the organization's setup fires (default purposes and consent form, purposes derived from the
     // integrations, documents) has settled before any event, so every check sees the same declarations.
-    await stack.waitFor(async () => stack.settled((await stack.query<{ name: string }>("select distinct trigger_name as name from hdb_catalog.event_log")).map((r) => r.name)));
+    await settleAllTriggers(stack);
   });
   afterAll(async () => {
-    await stack?.close();
-    await proxy?.close();
+    await close?.();
   });
 
   const settle = () => stack.waitFor(() => stack.settled(TRIGGERS));
