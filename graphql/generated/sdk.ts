@@ -8467,7 +8467,7 @@ export type FindIntakeContextQueryVariables = Exact<{
 }>;
 
 
-export type FindIntakeContextQuery = { __typename?: 'query_root', webhookIntakeEvent: { __typename?: 'webhookIntake', id: string, status: string, dataProcessor: { __typename?: 'dataProcessors', id: string, service: string, status: string, config: unknown, controller: { __typename?: 'dataControllers', purposes: Array<{ __typename?: 'purposes', id: string, slug: string, legalBasis: string, status: string, retentionDays: number | null, retentionCriteria: string | null }> } | null } | null } | null, privacyPreservingLinks: Array<{ __typename?: 'privacyPreservingLinks', identifierType: string, identifierHash: string, dataSubjectId: string, dataSubject: { __typename?: 'dataSubjects', id: string, status: string, mergedInto: string | null, createdAt: string, preferenceValues: Array<{ __typename?: 'dataSubjectPreferenceValues', purposeId: string, granted: boolean, sourceFormValueId: string | null }> } | null }> };
+export type FindIntakeContextQuery = { __typename?: 'query_root', webhookIntakeEvent: { __typename?: 'webhookIntake', id: string, status: string, dataProcessor: { __typename?: 'dataProcessors', id: string, service: string, status: string, config: unknown, controller: { __typename?: 'dataControllers', purposes: Array<{ __typename?: 'purposes', id: string, slug: string, legalBasis: string, status: string, retentionDays: number | null, retentionCriteria: string | null }>, consentForms: Array<{ __typename?: 'consentForms', regime: string, categories: Array<{ __typename?: 'consentCategories', purposeId: string | null, isRequired: boolean }> }> } | null } | null } | null, privacyPreservingLinks: Array<{ __typename?: 'privacyPreservingLinks', identifierType: string, identifierHash: string, dataSubjectId: string, dataSubject: { __typename?: 'dataSubjects', id: string, status: string, mergedInto: string | null, createdAt: string, preferenceValues: Array<{ __typename?: 'dataSubjectPreferenceValues', purposeId: string, granted: boolean, sourceFormValueId: string | null }> } | null }> };
 
 export type FindInvitationContextQueryVariables = Exact<{
   id: Scalars['uuid']['input'];
@@ -9785,6 +9785,13 @@ export const FindIntakeContextDocument = gql`
           status
           retentionDays
           retentionCriteria
+        }
+        consentForms(where: {status: {_eq: "published"}}) {
+          regime
+          categories {
+            purposeId
+            isRequired
+          }
         }
       }
     }
