@@ -29,6 +29,7 @@ import { signShopify } from "../../conduit/src/integrations/shopify/signature";
 import { signStripe } from "../../conduit/src/integrations/stripe/signature";
 import { createController, createIntegration } from "../../conduit/src/management/integrations";
 import { createGraphqlManagementStore } from "../../conduit/src/management/store";
+import { ownCpuMs, postgresCpuMs, startCpuMeter, treeCpuMs } from "../lib/cpu";
 import { openBenchDatabase } from "../lib/database";
 import { BenchProcesses, ROOT, waitForHealthy } from "../lib/processes";
 
@@ -188,6 +189,20 @@ async function main(): Promise<void> {
     let next = 0;
     const statuses = new Map<number, number>();
     const loadAtStart = loadavg();
+    // CPU time of every process from the first request until the last activity
+    // exists, and for 5 s of idling before it (pollers, crons, event fetches).
+    const pidOf = (p: { pid?: number }) => p.pid ?? -1;
+    const counters = {
+      conduit: () => treeCpuMs(pidOf(conduit)),
+      engine: () => treeCpuMs(pidOf(engine)),
+      handlers: () => treeCpuMs(pidOf(handlers)),
+      postgres: () => postgresCpuMs(database.dataDir),
+      "load generator": ownCpuMs,
+    };
+    const idleMeter = startCpuMeter(counters);
+    await new Promise((r) => setTimeout(r, 5_000));
+    const idle = idleMeter.done();
+    const meter = startCpuMeter(counters);
     const started = Date.now();
     const worker = async (): Promise<void> => {
       for (;;) {
@@ -219,6 +234,7 @@ async function main(): Promise<void> {
       if ((activities >= acceptedAt.size && pending === 0) || Date.now() - lastChange > 60_000) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    const cpu = meter.done();
     const rows = (
       await db.query<{ platform_event_id: string; created_ms: string }>(
         `select i.platform_event_id, (extract(epoch from a.created_at) * 1000)::bigint as created_ms
@@ -244,6 +260,10 @@ async function main(): Promise<void> {
         `pipeline benchmark: ${total} signed webhooks (Shopify + Stripe) for ${people} people, concurrency ${concurrency}, ${cpus().length} CPUs`,
         `conduit   statuses ${JSON.stringify(Object.fromEntries(statuses))}, all sent in ${((sentDone - started) / 1000).toFixed(1)} s (${(total / ((sentDone - started) / 1000)).toFixed(0)} req/s)`,
         `end-to-end ${(rows.length / seconds).toFixed(0)} events/s (${rows.length} activities in ${seconds.toFixed(1)} s from the first request; goal >= 1000)`,
+        cpuLine(cpu, rows.length),
+        `cpu idle        ${Object.entries(idle)
+          .map(([name, ms]) => `${name} ${ms === undefined ? "?" : ((ms / 5_000) * 100).toFixed(1)} %`)
+          .join(", ")} of one CPU while nothing was sent (5 s before the run)`,
         `lag 200 -> activity   p50 ${percentile(lags, 50)} ms   p99 ${percentile(lags, 99)} ms   max ${lags[lags.length - 1]} ms`,
         `exactly once: intake rows ${intake}, activities ${activities}, distinct dedup keys ${distinctKeys} -> ${distinctKeys === activities && intake === activities ? "one activity per stored event" : "MISMATCH"}; ${withActivity} of ${acceptedAt.size} answers 200 have their activity -> ${withActivity === acceptedAt.size ? "OK" : "MISSING"}${intake > acceptedAt.size ? ` (${intake - acceptedAt.size} events stored although conduit answered an error: the sender retries them, the platform event id de-duplicates)` : ""}`,
         `load average ${loadAtStart.map((l) => l.toFixed(2)).join(" ")} at the start, ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end (1/5/15 min; other work on the machine counts); service logs in ${logDir}`,
@@ -258,6 +278,18 @@ async function main(): Promise<void> {
     await children.stopAll();
     await database.close();
   }
+}
+
+/**
+ * CPU milliseconds per processed event of each process (from the first request
+ * until the last activity, including the polling above), their sum, and the
+ * rate that sum allows when those processes have every CPU of the machine.
+ */
+function cpuLine(cpu: Record<string, number | undefined>, events: number): string {
+  const parts = Object.entries(cpu).filter((e): e is [string, number] => e[1] !== undefined);
+  const perEvent = parts.map(([name, ms]) => [name, ms / Math.max(1, events)] as const);
+  const total = perEvent.reduce((sum, [, ms]) => sum + ms, 0);
+  return `cpu per event   ${perEvent.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ")} ms; total ${total.toFixed(2)} ms -> at most ${((cpus().length * 1000) / total).toFixed(0)} events/s on ${cpus().length} CPUs`;
 }
 
 main().catch((err: unknown) => {
