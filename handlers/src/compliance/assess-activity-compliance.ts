@@ -9,19 +9,21 @@
  *   stored on the row);
  * - the declared purpose the activity points at (purpose_id);
  * - the field types declared in the integration's configuration;
- * - the subject's consent state for that purpose
+ * - the subject's consent value for that purpose
  *   (data_subject_preference_values), which evaluateCompliance reads only
  *   when consent is the legal basis.
  *
  * The one fact the intake cannot always read as the trigger would is that
- * consent state: data_subjects_insert gives a NEW subject its default consent
+ * consent value: data_subjects_insert gives a NEW subject its default value
  * per purpose from the published consent forms (subjects/initial-preferences.ts)
- * after the intake committed, and in an opt-out regime that default is a
- * grant, which turns "no recorded consent" (needs_review) into no finding. So
- * when consent decides and the subject's value for the purpose is not known
- * for certain (a new subject, a subject the read did not cover, or no value
- * recorded yet), the intake leaves the activity `pending` and the trigger
- * checks it, exactly as before.
+ * after the intake committed, racing the trigger. A default denial changes
+ * nothing (no value and a value without a consent record both give "no
+ * recorded consent", needs_review), but a default GRANT (an opt-out regime, or
+ * a category marked required) turns that finding into none. So when consent
+ * decides and no value is stored for the purpose yet, the intake decides only
+ * if the default still to come is not a grant; otherwise, and whenever it did
+ * not read the subject's values at all, it leaves the activity `pending` and
+ * the trigger checks it, exactly as before.
  */
 import { evaluateCompliance, type ActivityFacts, type ComplianceResult, type ConsentFacts, type PurposeFacts } from "./evaluate-compliance";
 import { readProcessorPolicy } from "./legal-basis";
@@ -31,13 +33,15 @@ export interface PreferenceFacts extends ConsentFacts {
   purposeId: string;
 }
 
-/** What the caller knows about the consent state of the activity's subject. */
+/** What the caller knows about the consent values of the activity's subject. */
 export type SubjectConsent =
   /** The activity has no subject: nothing to read, the trigger reads nothing either. */
   | { kind: "no_subject" }
+  /** A subject created by this very write: no value stored yet. */
+  | { kind: "new" }
   /** The subject's stored values, as read. */
   | { kind: "read"; preferences: readonly PreferenceFacts[] }
-  /** Not read (a subject created by this very write, or one outside the read). */
+  /** Not read (a subject the read did not return, e.g. a merge survivor or one created concurrently). */
   | { kind: "unread" };
 
 export interface ActivityComplianceFacts {
@@ -69,19 +73,31 @@ export function preferenceFor(purposeId: string | null, preferences: readonly Pr
 
 /**
  * The status and notes of the activity, or null when they cannot be decided
- * yet (consent decides and the subject's value for the purpose is not known
- * for certain: see the file comment). `missingConsentIsFinal`: true for the
- * trigger, which takes the state as it finds it when it runs (no value = no
- * consent); false for the intake, where a missing value may still be written
- * by data_subjects_insert before the trigger would have read it.
+ * yet (see the file comment). `defaultGrantMayFollow`: whether a missing
+ * value may still be filled by data_subjects_insert with a grant; false for
+ * the trigger, which takes the values as it finds them (no value = no
+ * consent), and for the intake when the published forms give the purpose no
+ * default grant.
  */
-export function assessActivityCompliance(facts: ActivityComplianceFacts, options: { missingConsentIsFinal: boolean }): ComplianceResult | null {
+export function assessActivityCompliance(facts: ActivityComplianceFacts, options: { defaultGrantMayFollow: boolean }): ComplianceResult | null {
   let consent: ConsentFacts | null = null;
   if (consentDecides(facts.activity.legalBasis, facts.purposeId)) {
-    if (facts.consent.kind === "unread") return null;
-    if (facts.consent.kind === "read") {
-      consent = preferenceFor(facts.purposeId, facts.consent.preferences);
-      if (consent === null && !options.missingConsentIsFinal) return null;
+    switch (facts.consent.kind) {
+      case "unread":
+        return null;
+      case "new":
+        if (options.defaultGrantMayFollow) return null;
+        break;
+      case "read":
+        consent = preferenceFor(facts.purposeId, facts.consent.preferences);
+        if (consent === null && options.defaultGrantMayFollow) return null;
+        break;
+      case "no_subject":
+        break;
+      default: {
+        const unknownKind: never = facts.consent;
+        throw new Error(`[handlers/compliance] unknown consent knowledge ${JSON.stringify(unknownKind)}`);
+      }
     }
   }
   return evaluateCompliance({

@@ -33,10 +33,10 @@ export async function checkActivityCompliance(activityId: string, deps: CheckCom
       processorConfig: activity.dataProcessor?.config,
       consent: activity.dataSubject ? { kind: "read", preferences: activity.dataSubject.preferenceValues } : { kind: "no_subject" },
     },
-    // The trigger takes the consent state as it finds it: no value is no consent.
-    { missingConsentIsFinal: true },
+    // The trigger takes the consent values as it finds them: no value is no consent.
+    { defaultGrantMayFollow: false },
   );
-  if (result === null) throw new Error("[handlers/compliance] a read consent state with missingConsentIsFinal always decides");
+  if (result === null) throw new Error("[handlers/compliance] read consent values without a default to wait for always decide");
   const updated = await deps.sdk.SetActivityCompliance({ id: activityId, status: result.status, notes: result.notes });
   return { outcome: "checked", updated: (updated.updateDataProcessingActivities?.affected_rows ?? 0) > 0, ...result };
 }

@@ -57,7 +57,10 @@ export const INTAKE_RESULT_SCHEMAS = {
             service: z.string(),
             status: z.string(),
             config: z.record(z.string(), z.unknown()),
-            controller: z.object({ purposes: z.array(PurposeRefSchema) }),
+            controller: z.object({
+              purposes: z.array(PurposeRefSchema),
+              consentForms: z.array(z.object({ regime: z.string(), categories: z.array(z.object({ purposeId: uuid.nullable(), isRequired: z.boolean() })) })),
+            }),
           })
           .nullable(),
       })

@@ -12,8 +12,10 @@
  *    data_processing_activities_insert trigger runs), from facts the first
  *    read already carries, so that trigger answers from its payload without a
  *    GraphQL call. When consent is the legal basis and the subject's value
- *    for the purpose is not known for certain (new subject, none recorded
- *    yet), the activity stays `pending` and the trigger checks it as before.
+ *    for the purpose is not known for certain (a subject the read did not
+ *    return; no value stored yet while the published forms give the purpose a
+ *    default grant that data_subjects_insert may still write), the activity
+ *    stays `pending` and the trigger checks it as before.
  *
  * GraphQL round trips per event: FindIntakeContext (row status, integration
  * policy with the purposes, and the links of the event's hashes with their
@@ -34,6 +36,7 @@ import type { HandlersSdk } from "../adapters/sdk";
 import { assessActivityCompliance, type SubjectConsent } from "../compliance/assess-activity-compliance";
 import { LegalBasisSchema, readProcessorPolicy } from "../compliance/legal-basis";
 import { catchLinkTaken, resolveDataSubject, type LinkRow, type ResolveDeps, type SubjectWriter } from "../identity/resolve-data-subject";
+import { initialPreferences } from "../subjects/initial-preferences";
 
 const HashSchema = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -96,6 +99,9 @@ export async function processIntakeEvent(row: IntakeRow, deps: ProcessIntakeDeps
   const seenAt = Number.isNaN(triggeredAt.getTime()) ? deps.now() : triggeredAt;
   const fieldTypes = [...new Set([...row.field_types, ...row.pii.map((p) => p.type)])].sort();
   const purposeSlug = policy.purpose ?? purpose?.slug ?? null;
+  // The default data_subjects_insert gives a subject for this purpose, from
+  // the same code and the same published forms (subjects/initial-preferences.ts).
+  const defaultGrantMayFollow = purpose !== undefined && initialPreferences(processor?.controller.consentForms ?? []).get(purpose.id) === true;
   // The compliance facts exactly as the trigger reads them back from the row
   // (legal_basis, purpose, pii_field_types, purpose_id -> purposeDetails, the
   // processor's config, the subject's consent values).
@@ -108,7 +114,7 @@ export async function processIntakeEvent(row: IntakeRow, deps: ProcessIntakeDeps
         processorConfig: processor?.config,
         consent,
       },
-      { missingConsentIsFinal: false },
+      { defaultGrantMayFollow },
     );
   // A known subject's consent values, when the read covered that very subject
   // (resolution may settle on a merge survivor or a concurrently created
@@ -158,7 +164,7 @@ export async function processIntakeEvent(row: IntakeRow, deps: ProcessIntakeDeps
       }),
     withNewSubject: (subject, links) =>
       catchLinkTaken(async () => {
-        const result = await deps.sdk.RecordIntakeWithNewSubject({ subject, links, activity: activity(subject.id, { kind: "unread" }), intakeId: row.id, processedAt });
+        const result = await deps.sdk.RecordIntakeWithNewSubject({ subject, links, activity: activity(subject.id, { kind: "new" }), intakeId: row.id, processedAt });
         return { kind: "written", result: result.insertDataProcessingActivity?.id ?? null } as const;
       }),
   };

@@ -25,7 +25,8 @@ describe("compliance decided at intake; data_processing_activities_insert answer
   let controllerId: string;
   let newsletter: string;
   let formId: string;
-  const processors: Record<"shop" | "mismatch" | "rogue" | "legacy" | "mail" | "survey", string> = { shop: "", mismatch: "", rogue: "", legacy: "", mail: "", survey: "" };
+  const SERVICES = { shop: "shopify", mismatch: "hubspot", rogue: "stripe", legacy: "woocommerce", mail: "mailchimp", survey: "survey-monkey", offers: "klaviyo" } as const;
+  const processors: Record<keyof typeof SERVICES, string> = { shop: "", mismatch: "", rogue: "", legacy: "", mail: "", survey: "", offers: "" };
 
   beforeAll(async () => {
     ({ stack, proxy, close } = await startStackBehindProxy());
@@ -34,6 +35,7 @@ describe("compliance decided at intake; data_processing_activities_insert answer
     await insertPurpose(stack, controllerId, "legacy", "contract", { status: "archived" });
     newsletter = await insertPurpose(stack, controllerId, "newsletter", "consent");
     await insertPurpose(stack, controllerId, "feedback", "consent");
+    const offers = await insertPurpose(stack, controllerId, "offers", "consent");
     // An opt-in banner covering the newsletter: a new subject starts with it denied by default (no record).
     formId = randomUUID();
     await stack.query(
@@ -49,6 +51,14 @@ describe("compliance decided at intake; data_processing_activities_insert answer
     processors.legacy = await insertProcessor(stack, controllerId, "woocommerce", { legalBasis: "contract", purpose: "legacy" });
     processors.mail = await insertProcessor(stack, controllerId, "mailchimp", { legalBasis: "consent", purpose: "newsletter" });
     processors.survey = await insertProcessor(stack, controllerId, "survey-monkey", { legalBasis: "consent", purpose: "feedback" });
+    processors.offers = await insertProcessor(stack, controllerId, "klaviyo", { legalBasis: "consent", purpose: "offers" });
+    // A US opt-out notice covering offers: a new subject starts with offers GRANTED by default (privacy-domain.md 8.4).
+    const usForm = randomUUID();
+    await stack.query(
+      `insert into public.consent_forms (id, controller_id, slug, name, version, status, regime, published_at) values ($1, $2, 'us-notice', 'US notice', 1, 'published', 'opt_out', now())`,
+      [usForm, controllerId],
+    );
+    await stack.query(`insert into public.consent_categories (form_id, purpose_id, slug, title, is_required, default_granted) values ($1, $2, 'offers', 'Offers', false, false)`, [usForm, offers]);
     // What the organization's setup fires (default purposes and consent form, purposes derived from the
     // integrations, documents) has settled before any event, so every check sees the same declarations.
     await settleAllTriggers(stack);
@@ -86,11 +96,35 @@ describe("compliance decided at intake; data_processing_activities_insert answer
     }
     return activities;
   };
+  /**
+   * The same facts inserted `pending` by another path (a twin row per
+   * activity): the trigger checks each as before, with one read and one
+   * write, and reaches the status and notes the intake stored.
+   */
+  const expectTriggerAgrees = async (activities: readonly ActivityRow[]): Promise<void> => {
+    const before = proxy.calls.length;
+    for (const activity of activities) {
+      await stack.query(
+        `insert into public.data_processing_activities (controller_id, data_subject_id, data_processor_id, purpose_id, event_type, pii_field_types, legal_basis, purpose, triggered_at, dedup_key)
+         select controller_id, data_subject_id, data_processor_id, purpose_id, event_type, pii_field_types, legal_basis, purpose, triggered_at, 'twin:' || id from public.data_processing_activities where id = $1`,
+        [activity.id],
+      );
+    }
+    await settle();
+    const twins = await stack.query<{ original: string; compliance_status: string; compliance_notes: string }>(
+      "select substr(dedup_key, 6) as original, compliance_status, compliance_notes from public.data_processing_activities where dedup_key = any($1)",
+      [activities.map((a) => `twin:${a.id}`)],
+    );
+    expect(new Map(twins.map((t) => [t.original, { status: t.compliance_status, notes: t.compliance_notes }]))).toEqual(
+      new Map(activities.map((a) => [a.id, { status: a.compliance_status, notes: a.compliance_notes }])),
+    );
+    expect({ find: proxy.count(FIND, before), set: proxy.count(SET, before) }).toEqual({ find: activities.length, set: activities.length });
+  };
   const event = (person: string, processor: keyof typeof processors, eventType: string, extra: { type: "postal_address"; value: string }[] = []) =>
     insertIntake(stack, {
       controllerId,
       processorId: processors[processor],
-      service: { shop: "shopify", mismatch: "hubspot", rogue: "stripe", legacy: "woocommerce", mail: "mailchimp", survey: "survey-monkey" }[processor],
+      service: SERVICES[processor],
       eventType,
       platformEventId: `${processor}-${person}-${eventType}`,
       pii: [{ type: "email", value: `${person}@example.org` }, ...extra],
@@ -118,34 +152,12 @@ describe("compliance decided at intake; data_processing_activities_insert answer
     const activities = await expectCheckedAtIntake(expected);
     expect(proxy.count(FIND, mark) + proxy.count(SET, mark)).toBe(0);
 
-    // The same facts inserted `pending` by another path: the trigger checks them as before and agrees.
-    const before = proxy.calls.length;
-    for (const activity of activities) {
-      await stack.query(
-        `insert into public.data_processing_activities (controller_id, data_subject_id, data_processor_id, purpose_id, event_type, pii_field_types, legal_basis, purpose, triggered_at, dedup_key)
-         select controller_id, data_subject_id, data_processor_id, purpose_id, event_type, pii_field_types, legal_basis, purpose, triggered_at, 'twin:' || id from public.data_processing_activities where id = $1`,
-        [activity.id],
-      );
-    }
-    await settle();
-    const twins = await stack.query<{ original: string; compliance_status: string; compliance_notes: string }>(
-      "select substr(dedup_key, 6) as original, compliance_status, compliance_notes from public.data_processing_activities where dedup_key like 'twin:%' and controller_id = $1",
-      [controllerId],
-    );
-    expect(new Map(twins.map((t) => [t.original, { status: t.compliance_status, notes: t.compliance_notes }]))).toEqual(
-      new Map(activities.map((a) => [a.id, { status: a.compliance_status, notes: a.compliance_notes }])),
-    );
-    expect({ find: proxy.count(FIND, before), set: proxy.count(SET, before) }).toEqual({ find: activities.length, set: activities.length });
+    await expectTriggerAgrees(activities);
   });
 
-  it("with consent as the basis, decides from a stored consent value and leaves a new subject or a missing value pending for the trigger", async () => {
-    // bob is new: data_subjects_insert gives him his default after the intake committed, so the trigger decides.
+  it("with consent as the basis, decides at intake from a stored value, a default denial still to come, or a purpose no form covers", async () => {
+    // bob is new; the opt-in banner will give him a default denial, which reads as no value: decided at intake.
     const bobFirst = await event("bob", "mail", "subscribe");
-    await settle();
-    const bobFirstActivity = await activityOf(bobFirst);
-    expect(bobFirstActivity).toMatchObject({ compliance_status: "needs_review", compliance_notes: "no recorded consent for the purpose (Art. 7(1))" });
-    expect(await deliveriesOf(bobFirstActivity.id)).toEqual([{ status: 200, payload_status: "pending", outcome: "checked" }]);
-
     // carl (new through the shop) subscribes to the newsletter on the banner; ann withdraws.
     await event("carl", "shop", "customers/create");
     await settle();
@@ -165,24 +177,41 @@ describe("compliance decided at intake; data_processing_activities_insert answer
     await recordChoice("ann", false);
     await settle();
 
-    const mark = proxy.calls.length;
     const [annMail, carlMail, bobSecond, annFeedback] = await Promise.all([
       event("ann", "mail", "send"),
       event("carl", "mail", "send"),
       event("bob", "mail", "send"),
+      // No form covers feedback: no value will ever come from data_subjects_insert.
       event("ann", "survey", "response"),
     ]);
     await settle();
-    const decided: [string, string, string][] = [
+    const decided = await expectCheckedAtIntake([
+      [bobFirst, "needs_review", "no recorded consent for the purpose (Art. 7(1))"],
       [annMail, "non_compliant", "consent for the purpose was denied or withdrawn (Art. 7(3))"],
       [carlMail, "compliant", 'legal basis consent matches declared purpose "newsletter"'],
       [bobSecond, "needs_review", "no recorded consent for the purpose (Art. 7(1))"],
-    ];
-    await expectCheckedAtIntake(decided);
-    // No value for feedback (no form covers it): pending at intake, checked by the trigger.
-    const survey = await activityOf(annFeedback);
-    expect(survey).toMatchObject({ compliance_status: "needs_review", compliance_notes: "no recorded consent for the purpose (Art. 7(1))" });
-    expect(await deliveriesOf(survey.id)).toEqual([{ status: 200, payload_status: "pending", outcome: "checked" }]);
+      [annFeedback, "needs_review", "no recorded consent for the purpose (Art. 7(1))"],
+    ]);
+    await expectTriggerAgrees(decided);
+  });
+
+  it("leaves pending, for the trigger, a new subject's activity whose purpose an opt-out form will grant by default", async () => {
+    const mark = proxy.calls.length;
+    // Hold data_subjects_insert back once, so the trigger checks before the default grant exists (as it may in production).
+    stack.failNext("data_subjects_insert", 1);
+    const first = await event("erin", "offers", "profile.created");
+    await stack.waitFor(async () => (await stack.query("select 1 from public.data_processing_activities a join public.webhook_intake i on i.id = a.intake_id where i.id = $1 and a.compliance_status <> 'pending'", [first])).length === 1);
+    const firstActivity = await activityOf(first);
+    expect(firstActivity).toMatchObject({ compliance_status: "needs_review", compliance_notes: "no recorded consent for the purpose (Art. 7(1))" });
+    expect(await deliveriesOf(firstActivity.id)).toEqual([{ status: 200, payload_status: "pending", outcome: "checked" }]);
+    expect({ find: proxy.count(FIND, mark), set: proxy.count(SET, mark) }).toEqual({ find: 1, set: 1 });
+
+    // Once the default grant is stored, the same intake decides erin's next event itself, and differently:
+    // exactly the case the intake must not guess.
+    await settle();
+    const second = await event("erin", "offers", "profile.updated");
+    await settle();
+    await expectCheckedAtIntake([[second, "compliant", 'legal basis consent matches declared purpose "offers"']]);
     expect({ find: proxy.count(FIND, mark), set: proxy.count(SET, mark) }).toEqual({ find: 1, set: 1 });
   });
 
@@ -190,9 +219,9 @@ describe("compliance decided at intake; data_processing_activities_insert answer
     await settle();
     const subjects = await stack.query<{ n: string }>("select count(*) as n from public.data_subjects where controller_id = $1", [controllerId]);
     const delivered = await stack.query<{ n: string }>("select count(*) as n from hdb_catalog.event_log where trigger_name = 'data_subjects_insert' and delivered");
-    expect(Number(subjects[0].n)).toBe(3);
-    expect(Number(delivered[0].n)).toBe(3);
-    expect({ find: proxy.count("FindSubjectContext"), initialize: proxy.count("InitializeDataSubject") }).toEqual({ find: 3, initialize: 3 });
+    expect(Number(subjects[0].n)).toBe(4);
+    expect(Number(delivered[0].n)).toBe(4);
+    expect({ find: proxy.count("FindSubjectContext"), initialize: proxy.count("InitializeDataSubject") }).toEqual({ find: 4, initialize: 4 });
   });
 
   const post = (payload: unknown) =>
