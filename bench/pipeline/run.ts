@@ -190,7 +190,8 @@ async function main(): Promise<void> {
     const statuses = new Map<number, number>();
     const loadAtStart = loadavg();
     // CPU time of every process from the first request until the last activity
-    // exists, and for 5 s of idling before it (pollers, crons, event fetches).
+    // exists, and over the 5 s before it (pollers, crons, event fetches, and the
+    // tail of the set-up's own triggers).
     const pidOf = (p: { pid?: number }) => p.pid ?? -1;
     const counters = {
       conduit: () => treeCpuMs(pidOf(conduit)),
@@ -263,7 +264,7 @@ async function main(): Promise<void> {
         cpuLine(cpu, rows.length),
         `cpu idle        ${Object.entries(idle)
           .map(([name, ms]) => `${name} ${ms === undefined ? "?" : ((ms / 5_000) * 100).toFixed(1)} %`)
-          .join(", ")} of one CPU while nothing was sent (5 s before the run)`,
+          .join(", ")} of one CPU in the 5 s before the first request (pollers and crons, and whatever the set-up's controller and integration triggers still do)`,
         `lag 200 -> activity   p50 ${percentile(lags, 50)} ms   p99 ${percentile(lags, 99)} ms   max ${lags[lags.length - 1]} ms`,
         `exactly once: intake rows ${intake}, activities ${activities}, distinct dedup keys ${distinctKeys} -> ${distinctKeys === activities && intake === activities ? "one activity per stored event" : "MISMATCH"}; ${withActivity} of ${acceptedAt.size} answers 200 have their activity -> ${withActivity === acceptedAt.size ? "OK" : "MISSING"}${intake > acceptedAt.size ? ` (${intake - acceptedAt.size} events stored although conduit answered an error: the sender retries them, the platform event id de-duplicates)` : ""}`,
         `load average ${loadAtStart.map((l) => l.toFixed(2)).join(" ")} at the start, ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end (1/5/15 min; other work on the machine counts); service logs in ${logDir}`,
