@@ -29,6 +29,16 @@ export interface ChildSpec {
   output: { logFile: string } | "stderr" | "quiet";
 }
 
+/**
+ * `BENCH_CPU_PROF_NAME=<child name> BENCH_CPU_PROF_DIR=<dir>` runs that one
+ * child under Node's CPU profiler; it writes a .cpuprofile into the directory
+ * when it exits (open it in Chrome DevTools or any V8 profile viewer).
+ */
+function profilerFlags(name: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir && process.env.BENCH_CPU_PROF_NAME === name ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
+}
+
 /** Spawns `tsx <script> <args>` from the repository root with the bench's environment plus `spec.env`. */
 export function startChild(spec: ChildSpec): ChildProcess {
   let stdio: StdioOptions;
@@ -38,7 +48,7 @@ export function startChild(spec: ChildSpec): ChildProcess {
   } else {
     stdio = ["ignore", spec.output === "stderr" ? "pipe" : "ignore", "inherit"];
   }
-  const proc = spawn(TSX, [spec.script, ...(spec.args ?? [])], { cwd: ROOT, env: { ...process.env, ...spec.env }, stdio });
+  const proc = spawn(TSX, [...profilerFlags(spec.name), spec.script, ...(spec.args ?? [])], { cwd: ROOT, env: { ...process.env, ...spec.env }, stdio });
   // A pipe nobody reads would block the child once full: keep it flowing
   // (waitForOutput listens on the same stream).
   proc.stdout?.resume();
