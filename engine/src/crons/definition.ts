@@ -63,7 +63,18 @@ export function nextTicks(schedule: string, after: Date, count: number): Date[] 
   return expression.take(count).map((d) => d.toDate());
 }
 
-/** Whether `date` is a tick of `schedule` (used to drop rows of a replaced schedule). */
+/**
+ * A test for whether a date is a tick of `schedule` (used to drop rows of a
+ * replaced schedule). The expression is parsed once: the generator checks every
+ * stored future tick of every trigger each cycle, and parsing per row cost
+ * about half a second of CPU per cycle with the 100 ticks kept per trigger.
+ */
+export function tickMatcher(schedule: string): (date: Date) => boolean {
+  const expression = CronExpressionParser.parse(schedule, { tz: "UTC" });
+  return (date) => expression.includesDate(date);
+}
+
+/** Whether `date` is a tick of `schedule`. */
 export function isTick(schedule: string, date: Date): boolean {
-  return CronExpressionParser.parse(schedule, { tz: "UTC" }).includesDate(date);
+  return tickMatcher(schedule)(date);
 }

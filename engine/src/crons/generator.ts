@@ -8,7 +8,7 @@
  * engines generating at once.
  */
 import type { Pool } from "pg";
-import { isTick, nextTicks, type CronTriggerDef } from "./definition";
+import { nextTicks, tickMatcher, type CronTriggerDef } from "./definition";
 
 export const CRON_EVENTS_AHEAD = 100;
 
@@ -33,7 +33,8 @@ export async function syncCronEvents(pool: Pool, triggers: readonly CronTriggerD
       "select id, scheduled_time from hdb_catalog.hdb_cron_events where trigger_name = $1 and status = 'scheduled' and tries = 0 and scheduled_time > $2",
       [trigger.name, now],
     );
-    const stale = future.rows.filter((r) => !isTick(trigger.schedule, r.scheduled_time)).map((r) => r.id);
+    const isTick = tickMatcher(trigger.schedule);
+    const stale = future.rows.filter((r) => !isTick(r.scheduled_time)).map((r) => r.id);
     if (stale.length > 0) {
       const del = await pool.query("delete from hdb_catalog.hdb_cron_events where id = any($1::text[]) and status = 'scheduled'", [stale]);
       removed += del.rowCount ?? 0;
