@@ -1,0 +1,1 @@
+drop index public.data_processing_activities_unattributed_idx;
