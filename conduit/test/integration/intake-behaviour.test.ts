@@ -74,7 +74,12 @@ describe("routing and limits", () => {
 
   test("past the per-IP budget answers 429 with Retry-After", async () => {
     const limited = stack.app({ rateLimit: { max: 2, windowMs: 60_000 } });
-    for (let i = 0; i < 2; i++) expect((await request(limited).post("/api/v1/integrations/myspace/event").send("{}")).status).toBe(404);
+    const first = await request(limited).post("/api/v1/integrations/myspace/event").send("{}");
+    expect(first.status).toBe(404);
+    // The budget is announced in IETF draft-7 headers.
+    expect(first.headers["ratelimit-policy"]).toBe("2;w=60");
+    expect(first.headers["ratelimit"]).toMatch(/^limit=2, remaining=1, reset=(59|60)$/);
+    expect((await request(limited).post("/api/v1/integrations/myspace/event").send("{}")).status).toBe(404);
     const res = await send(limited, stack, tenant, shopify);
     expect(res.status).toBe(429);
     expect(res.headers["retry-after"]).toBe("60");
