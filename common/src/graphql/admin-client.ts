@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GraphQLClient } from "graphql-request";
+import { createNodeFetch } from "./node-fetch";
 
 /** graphql/operations/ at the repository root. */
 export const OPERATIONS_ROOT = join(__dirname, "..", "..", "..", "graphql", "operations");
@@ -33,11 +34,13 @@ export interface AdminClientOptions {
   timeoutMs: number;
 }
 
-/** A graphql-request client for the admin role whose requests abort after `timeoutMs`. */
+/**
+ * A graphql-request client for the admin role whose requests abort after
+ * `timeoutMs`, over keep-alive node:http connections (./node-fetch.ts says why).
+ */
 export function createAdminClient(options: AdminClientOptions): GraphQLClient {
   return new GraphQLClient(options.endpoint, {
     headers: { "x-hasura-admin-secret": options.adminSecret },
-    fetch: (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-      fetch(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs) }),
+    fetch: createNodeFetch({ timeoutMs: options.timeoutMs }),
   });
 }
